@@ -1,0 +1,36 @@
+"""Hypothesis strategies and a validity oracle compiled from botocore service models.
+
+The public names here are a contract: the conformance suite and users' own tests build
+on them. Everything is derived from the installed botocore model at run time.
+"""
+
+from __future__ import annotations
+
+from .model import DEFAULT_SERVICE, input_shape, operation_model, output_shape, versions
+from .mutations import Target, invalid_inputs, mutation_targets
+from .oracle import violations
+from .patterns import compile_pattern
+from .schema import error_schema, input_schema, output_schema, shape_schema
+from .valid import valid_inputs
+from .violation import Constraint, InvalidInput, Violation
+
+__all__ = [
+    "DEFAULT_SERVICE",
+    "Constraint",
+    "InvalidInput",
+    "Target",
+    "Violation",
+    "compile_pattern",
+    "error_schema",
+    "input_schema",
+    "input_shape",
+    "invalid_inputs",
+    "mutation_targets",
+    "operation_model",
+    "output_schema",
+    "output_shape",
+    "shape_schema",
+    "valid_inputs",
+    "versions",
+    "violations",
+]

@@ -1,0 +1,171 @@
+"""Domain refinement: valid inputs that are realistic, not only legal.
+
+The generic layer knows only the model; this layer knows what a caller of the service
+would send. Every value it proposes is checked against the model when the strategy is
+built, so a model update that disagrees fails loudly instead of producing invalid
+"valid" inputs. Only facts from ``shared/aws-behavior.md`` are used (SIMULATOR numbers
+exist in the US for TRANSACTIONAL traffic), and only enum values the model still has.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pycountry
+from botocore.model import Shape, StructureShape
+from hypothesis import strategies as st
+
+from .oracle import check_value
+from .values import ValueCompiler
+
+Strategy = st.SearchStrategy[Any]
+
+_TAG_KEYS = (
+    "Environment",
+    "Team",
+    "CostCenter",
+    "Owner",
+    "Project",
+    "Application",
+    "Stage",
+    "Service",
+    "Department",
+    "Compliance",
+)
+_TAG_VALUES = (
+    "production",
+    "staging",
+    "dev",
+    "qa",
+    "payments",
+    "notifications",
+    "cc-1042",
+    "alice@example.com",
+    "",
+    "2026-Q4",
+)
+
+
+@dataclass
+class Refinement:
+    """Member overrides (by path template) and extra whole-input scenarios."""
+
+    overrides: dict[str, Strategy] = field(default_factory=dict)
+    scenarios: list[Strategy] = field(default_factory=list)
+
+
+def _checked(shape: Shape, values: list[Any]) -> list[Any]:
+    """``values`` unchanged, after making sure the model accepts every one of them."""
+    for value in values:
+        problems: list[Any] = []
+        check_value(shape, value, shape.name, problems)
+        if problems:
+            raise ValueError(f"domain value {value!r} breaks the model: {problems}")
+    return values
+
+
+def _member(shape: StructureShape, name: str) -> Shape:
+    if name not in shape.members:
+        raise ValueError(f"the model's {shape.name} has no member {name!r}")
+    return shape.members[name]
+
+
+@functools.cache
+def _assigned_country_codes() -> tuple[str, ...]:
+    return tuple(sorted(c.alpha_2 for c in pycountry.countries))
+
+
+def _unassigned_country_codes() -> list[str]:
+    assigned = set(_assigned_country_codes())
+    letters = string.ascii_uppercase
+    return [a + b for a in letters for b in letters if a + b not in assigned]
+
+
+def _request_phone_number(generic: ValueCompiler, root: StructureShape) -> Refinement:
+    country = _member(root, "IsoCountryCode")
+    assigned = st.sampled_from(_checked(country, list(_assigned_country_codes())))
+    unassigned = st.sampled_from(_checked(country, _unassigned_country_codes()))
+    countries = weighted((3, assigned), (1, unassigned))
+
+    token = _member(root, "ClientToken")
+    uuids = st.uuids(version=4).map(str).filter(lambda t: not _problems(token, t))
+    tokens = weighted((2, uuids), (1, generic.compile(token, "ClientToken")))
+
+    tag_list = _member(root, "Tags")
+    tag_shape = tag_list.member  # type: ignore[attr-defined]
+    realistic_tag = st.fixed_dictionaries(
+        {
+            "Key": st.sampled_from(_checked(_member(tag_shape, "Key"), list(_TAG_KEYS))),
+            "Value": st.sampled_from(_checked(_member(tag_shape, "Value"), list(_TAG_VALUES))),
+        }
+    )
+    lo, hi = tag_list.metadata.get("min", 0), tag_list.metadata.get("max")
+    generic_tag = generic.compile(tag_shape, "Tags[]")
+    tag_options = [
+        st.lists(realistic_tag, min_size=lo, max_size=len(_TAG_KEYS), unique_by=_key),
+        st.lists(generic_tag, min_size=lo, max_size=lo + 4, unique_by=_key),
+    ]
+    if hi is not None:
+        full = [{"Key": f"tag-{i:03d}", "Value": f"value-{i}"} for i in range(hi)]
+        tag_options.append(st.just(_checked(tag_list, [full])[0]))
+    tags = st.one_of(tag_options)
+
+    overrides = {"IsoCountryCode": countries, "ClientToken": tokens, "Tags": tags}
+    return Refinement(overrides, [_simulator_success(root, overrides)])
+
+
+def _simulator_success(root: StructureShape, overrides: dict[str, Strategy]) -> Strategy:
+    """The one request known to succeed on real AWS at no cost: a US simulator number."""
+    capability = _member(root, "NumberCapabilities")
+    fixed = {
+        "IsoCountryCode": st.just(_checked(_member(root, "IsoCountryCode"), ["US"])[0]),
+        "MessageType": st.just(_checked(_member(root, "MessageType"), ["TRANSACTIONAL"])[0]),
+        "NumberType": st.just(_checked(_member(root, "NumberType"), ["SIMULATOR"])[0]),
+        "NumberCapabilities": st.sampled_from(
+            _checked(capability, [["SMS"], ["VOICE"], ["SMS", "VOICE"], ["VOICE", "SMS"]])
+        ),
+    }
+    optional = {
+        "OptOutListName": st.just(_checked(_member(root, "OptOutListName"), ["Default"])[0]),
+        "DeletionProtectionEnabled": st.booleans(),
+        "Tags": overrides["Tags"],
+        "ClientToken": overrides["ClientToken"],
+    }
+    if "InternationalSendingEnabled" in root.members:
+        optional["InternationalSendingEnabled"] = st.booleans()
+    return st.fixed_dictionaries(fixed, optional=optional)
+
+
+def weighted(*options: tuple[int, Strategy]) -> Strategy:
+    """Pick among cheap strategies with integer weights (``one_of`` has no weights and
+    drops repeated branches). Every branch is drawn; only use it for small leaves."""
+    slots = [i for i, (weight, _) in enumerate(options) for _ in range(weight)]
+    choose = st.sampled_from(slots)
+    return st.tuples(choose, *(s for _, s in options)).map(lambda t: t[1 + t[0]])
+
+
+def _key(tag: dict[str, Any]) -> Any:
+    return tag["Key"]
+
+
+def _problems(shape: Shape, value: Any) -> list[Any]:
+    found: list[Any] = []
+    check_value(shape, value, "", found)
+    return found
+
+
+_REFINERS: dict[tuple[str, str], Callable[[ValueCompiler, StructureShape], Refinement]] = {
+    ("pinpoint-sms-voice-v2", "RequestPhoneNumber"): _request_phone_number,
+}
+
+
+def refinement(service: str, operation: str, root: Shape, wire: bool) -> Refinement:
+    """The registered refinement of an operation, or an empty one."""
+    refiner = _REFINERS.get((service, operation))
+    if refiner is None or not isinstance(root, StructureShape):
+        return Refinement()
+    return refiner(ValueCompiler(wire=wire), root)

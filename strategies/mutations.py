@@ -1,0 +1,323 @@
+"""Invalid inputs: a valid wire body with exactly one model constraint broken.
+
+Every member of the input shape (list elements and map values included) is a target for
+every constraint kind the model puts on it, so each kind the model uses is reachable.
+The broken value is chosen to break only the labelled constraint where the model
+allows that, so a failing example names one cause.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+from hypothesis import strategies as st
+
+from .model import DEFAULT_SERVICE, enum_values, input_shape
+from .patterns import compile_pattern, sized_text
+from .valid import valid_strategy
+from .values import ValueCompiler, item_path, member_path
+from .violation import Constraint, InvalidInput, Violation
+
+Strategy = st.SearchStrategy[Any]
+_MAX_DEPTH = 2
+_ANY_TEXT = st.characters(codec="utf-8")
+
+
+@dataclass(frozen=True, order=True)
+class Target:
+    """A member (by path template, ``Tags[].Key``) and a constraint to break there."""
+
+    path: str
+    constraint: Constraint
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.constraint.value}"
+
+
+@dataclass(frozen=True)
+class _Step:
+    kind: str  # "member", "item" or "value" (map value)
+    name: str = ""
+
+
+def _steps(template: str) -> list[_Step]:
+    steps: list[_Step] = []
+    for part in template.split("."):
+        if part == "*":
+            steps.append(_Step("value"))
+            continue
+        m = re.fullmatch(r"([^\[]+)((?:\[\])*)", part)
+        assert m is not None, template
+        steps.append(_Step("member", m[1]))
+        steps.extend(_Step("item") for _ in range(len(m[2]) // 2))
+    return steps
+
+
+def _targets_of(shape: Shape, path: str, required: bool, depth: dict[str, int]) -> list[Target]:
+    if depth.get(shape.name, 0) >= _MAX_DEPTH:
+        return []
+    depth = {**depth, shape.name: depth.get(shape.name, 0) + 1}
+    found = [Target(path, Constraint.REQUIRED)] if required else []
+    found.append(Target(path, Constraint.TYPE))
+    meta = shape.metadata
+    lo, hi = meta.get("min"), meta.get("max")
+    kind = shape.type_name
+    if isinstance(shape, StructureShape):
+        for name, member in shape.members.items():
+            found += _targets_of(
+                member, member_path(path, name), name in shape.required_members, depth
+            )
+    elif isinstance(shape, (ListShape, MapShape)):
+        if lo:
+            found.append(Target(path, Constraint.MIN_ITEMS))
+        if hi is not None:
+            found.append(Target(path, Constraint.MAX_ITEMS))
+        if isinstance(shape, ListShape):
+            found += _targets_of(shape.member, item_path(path), False, depth)
+        else:
+            found += _targets_of(shape.value, member_path(path, "*"), False, depth)
+    elif kind in ("string", "blob"):
+        if enum_values(shape):
+            found.append(Target(path, Constraint.ENUM))
+        if lo:
+            found.append(Target(path, Constraint.MIN_LENGTH))
+        if hi is not None:
+            found.append(Target(path, Constraint.MAX_LENGTH))
+        pattern = meta.get("pattern")
+        if pattern and not enum_values(shape) and compile_pattern(pattern).violable(lo or 0, hi):
+            found.append(Target(path, Constraint.PATTERN))
+    elif kind in ("integer", "long", "float", "double"):
+        if lo is not None:
+            found.append(Target(path, Constraint.MIN_VALUE))
+        if hi is not None:
+            found.append(Target(path, Constraint.MAX_VALUE))
+    return found
+
+
+def _wrong_type(shape: Shape) -> Strategy:
+    """JSON values of a type the member does not have."""
+    text = st.text(max_size=8)
+    numbers = st.one_of(st.integers(-5, 10**6), st.floats(0.5, 1e6).filter(lambda f: f % 1 != 0))
+    kind = shape.type_name
+    if kind == "string":
+        return st.one_of(numbers, st.booleans(), st.just([]), st.just({}))
+    if kind == "boolean":
+        return st.one_of(st.sampled_from(["true", "false", "1"]), st.integers(0, 1))
+    if kind in ("integer", "long"):
+        return st.one_of(
+            st.text(alphabet="0123456789", min_size=1, max_size=4),
+            st.booleans(),
+            st.floats(0.5, 1e6).filter(lambda f: f % 1 != 0),
+        )
+    if kind in ("float", "double"):
+        return st.one_of(text, st.booleans(), st.just([]))
+    if kind == "timestamp":
+        return st.one_of(st.just("2024-01-01T00:00:00Z"), st.booleans(), st.just({}))
+    if kind == "blob":
+        return st.one_of(numbers, st.booleans(), st.just("not base64!"))
+    if kind == "list":
+        return st.one_of(text, numbers, st.just({}))
+    return st.one_of(text, numbers, st.booleans(), st.just([]))  # structure, map
+
+
+class _Plan:
+    """Per-operation precomputation: the base strategy, targets and broken values."""
+
+    def __init__(self, operation: str, service: str) -> None:
+        self.operation = operation
+        self.root = input_shape(operation, service)
+        self.targets = tuple(_targets_of(self.root, "", False, {})[1:])  # not the body itself
+        self.base = valid_strategy(operation, service, wire=True, realistic=True)
+        self.lean = ValueCompiler(wire=True, lean=True)
+        self._shapes = {t.path: s for t, s in self._walk_shapes()}
+
+    def _walk_shapes(self) -> Iterable[tuple[Target, Shape]]:
+        for target in self.targets:
+            if target.constraint is Constraint.TYPE:
+                yield target, self.shape_at(target.path)
+
+    def shape_at(self, template: str) -> Shape:
+        shape = self.root
+        for step in _steps(template):
+            if step.kind == "member":
+                assert isinstance(shape, StructureShape)
+                shape = shape.members[step.name]
+            elif step.kind == "item":
+                assert isinstance(shape, ListShape)
+                shape = shape.member
+            else:
+                assert isinstance(shape, MapShape)
+                shape = shape.value
+        return shape
+
+    @functools.cache  # noqa: B019 - plans live as long as the process, by design
+    def broken(self, target: Target) -> Strategy:
+        """Values that break ``target.constraint`` and, where possible, nothing else."""
+        shape = self._shapes[target.path]
+        meta = shape.metadata
+        lo, hi = meta.get("min", 0), meta.get("max")
+        c = target.constraint
+        if c is Constraint.TYPE:
+            return _wrong_type(shape)
+        if c is Constraint.ENUM:
+            enum = enum_values(shape)
+            near = st.sampled_from(enum).flatmap(
+                lambda v: st.sampled_from([v.lower(), v.title(), f"{v}_", f" {v}"])
+            )
+            return st.one_of(near, st.text(max_size=20)).filter(lambda v: v not in enum)
+        if c in (Constraint.MIN_ITEMS, Constraint.MAX_ITEMS):
+            sizes = (0, lo - 1) if c is Constraint.MIN_ITEMS else (meta["max"] + 1, meta["max"] + 2)
+            if isinstance(shape, MapShape):
+                return st.dictionaries(
+                    self.lean.string(shape.key),
+                    self.lean.compile(shape.value),
+                    min_size=sizes[0],
+                    max_size=sizes[1],
+                )
+            assert isinstance(shape, ListShape)
+            element = self.lean.compile(shape.member)
+            return st.lists(element, min_size=sizes[0], max_size=sizes[1])
+        if c in (Constraint.MIN_VALUE, Constraint.MAX_VALUE):
+            if c is Constraint.MIN_VALUE:
+                return st.integers(max_value=meta["min"] - 1)
+            return st.integers(min_value=meta["max"] + 1)
+        pattern = compile_pattern(meta["pattern"]) if "pattern" in meta else None
+        if c is Constraint.PATTERN:
+            assert pattern is not None
+            return pattern.violating(lo, hi)
+        if c is Constraint.MAX_LENGTH:
+            if shape.type_name == "blob":
+                return st.binary(min_size=meta["max"] + 1, max_size=meta["max"] + 4).map(_b64)
+            if pattern is not None:
+                return pattern.matching(meta["max"] + 1, meta["max"] + 8)
+            return sized_text(_ANY_TEXT, meta["max"] + 1, meta["max"] + 8)
+        if c is Constraint.MIN_LENGTH:
+            if shape.type_name == "blob":
+                return st.binary(max_size=lo - 1).map(_b64)
+            alphabet = _ANY_TEXT
+            if pattern is not None and pattern.simple is not None:
+                atom = pattern.simple[0]
+                alphabet = _ANY_TEXT.filter(atom.fullmatch)
+            return st.text(alphabet, max_size=lo - 1)
+        raise ValueError(f"no broken values for {target}")
+
+    def fill(self, template: str) -> Strategy:
+        """A valid value for a member that the base example left out."""
+        return self.lean.compile(self.shape_at(template))
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode()
+
+
+@functools.cache
+def _plan(operation: str, service: str) -> _Plan:
+    return _Plan(operation, service)
+
+
+def mutation_targets(operation: str, service: str = DEFAULT_SERVICE) -> tuple[Target, ...]:
+    """Every (member, constraint) pair that ``invalid_inputs`` can break."""
+    return _plan(operation, service).targets
+
+
+def invalid_inputs(
+    operation: str,
+    service: str = DEFAULT_SERVICE,
+    *,
+    targets: Iterable[Target | str] | None = None,
+    constraints: Iterable[Constraint | str] | None = None,
+) -> st.SearchStrategy[InvalidInput]:
+    """Records of wire bodies that break one labelled constraint of the input shape.
+
+    ``targets`` (``Target`` or ``"Tags[].Key:pattern"``) and ``constraints`` narrow
+    what is broken; by default every target is eligible.
+    """
+    plan = _plan(operation, service)
+    chosen = list(plan.targets)
+    if targets is not None:
+        wanted = {str(t) for t in targets}
+        unknown = wanted - {str(t) for t in chosen}
+        if unknown:
+            raise ValueError(f"not a mutation target of {operation}: {sorted(unknown)}")
+        chosen = [t for t in chosen if str(t) in wanted]
+    if constraints is not None:
+        kinds = {Constraint(c) for c in constraints}
+        chosen = [t for t in chosen if t.constraint in kinds]
+    if not chosen:
+        raise ValueError(f"no mutation target of {operation} matches")
+    return _invalid(plan, plan.base, st.sampled_from(chosen))
+
+
+@st.composite
+def _invalid(
+    draw: st.DrawFn, plan: _Plan, base: Strategy, targets: st.SearchStrategy[Target]
+) -> InvalidInput:
+    params = copy.deepcopy(draw(base))
+    target = draw(targets)
+    where = _apply(draw, plan, params, plan.root, _steps(target.path), "", target)
+    violation = Violation(where, target.constraint, f"generated to break {target.constraint}")
+    return InvalidInput(plan.operation, params, (violation,))
+
+
+def _apply(
+    draw: st.DrawFn,
+    plan: _Plan,
+    container: Any,
+    shape: Shape,
+    steps: list[_Step],
+    path: str,
+    target: Target,
+) -> str:
+    """Walk ``steps`` into ``container`` (creating what is missing); break the last one."""
+    step, rest = steps[0], steps[1:]
+    if step.kind == "member":
+        assert isinstance(shape, StructureShape)
+        key: Any = step.name
+        child_shape = shape.members[step.name]
+        where = member_path(path, step.name)
+    elif step.kind == "item":
+        assert isinstance(shape, ListShape)
+        child_shape = shape.member
+        if not container:
+            container.append(draw(plan.lean.compile(child_shape)))
+        key = draw(st.integers(0, len(container) - 1))
+        where = f"{path}[{key}]"
+    else:
+        assert isinstance(shape, MapShape)
+        child_shape = shape.value
+        if not container:
+            container[draw(plan.lean.string(shape.key))] = draw(plan.lean.compile(child_shape))
+        key = draw(st.sampled_from(sorted(container)))
+        where = member_path(path, str(key))
+    if not rest:
+        if target.constraint is Constraint.REQUIRED:
+            container.pop(key)
+        else:
+            container[key] = draw(plan.broken(target))
+        return where
+    if step.kind == "member" and container.get(key) is None:
+        container[key] = draw(plan.fill(_template(target.path, len(steps))))
+    return _apply(draw, plan, container[key], child_shape, rest, where, target)
+
+
+def _template(full: str, remaining: int) -> str:
+    """The template of the ancestor that still has ``remaining`` steps to go (inclusive)."""
+    steps = _steps(full)
+    upto = len(steps) - remaining + 1
+    out = ""
+    for step in steps[:upto]:
+        if step.kind == "member":
+            out = member_path(out, step.name)
+        elif step.kind == "item":
+            out = item_path(out)
+        else:
+            out = member_path(out, "*")
+    return out

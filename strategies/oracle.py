@@ -1,0 +1,157 @@
+"""The validity oracle: what is wrong with a wire body, read straight off the model.
+
+It shares no code with the generators, so a generator's label can be checked against it,
+and the suite asks it (not the label) whether a server should have refused an input.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+from typing import Any
+
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+
+from .model import DEFAULT_SERVICE, enum_values, input_shape
+from .patterns import compile_pattern
+from .violation import Constraint, Violation
+
+_JSON_TYPE = {
+    "structure": "object",
+    "map": "object",
+    "list": "array",
+    "string": "string",
+    "boolean": "boolean",
+    "integer": "integer",
+    "long": "integer",
+    "float": "number",
+    "double": "number",
+    "timestamp": "epoch-seconds number",
+    "blob": "base64 string",
+}
+
+
+def violations(operation: str, params: Any, service: str = DEFAULT_SERVICE) -> list[Violation]:
+    """Every constraint of the operation's input shape that ``params`` breaks.
+
+    ``params`` is a wire body (timestamps as epoch numbers, blobs as base64); boto3's
+    Python forms (``datetime``, ``bytes``) are accepted too. Unknown members are not
+    violations: the protocol tells servers to ignore them. A JSON ``null`` member counts
+    as absent.
+    """
+    found: list[Violation] = []
+    check_value(input_shape(operation, service), params, "", found)
+    return found
+
+
+def check_value(shape: Shape, value: Any, path: str, found: list[Violation]) -> None:
+    """Append the violations of ``value`` against ``shape`` at ``path`` to ``found``."""
+    type_name = shape.type_name
+    if not _has_type(type_name, value):
+        found.append(
+            Violation(
+                path,
+                Constraint.TYPE,
+                f"expected {_JSON_TYPE.get(type_name, type_name)}, got {type(value).__name__}",
+            )
+        )
+        return
+    if isinstance(shape, StructureShape):
+        _check_structure(shape, value, path, found)
+    elif isinstance(shape, ListShape):
+        _check_size(shape, len(value), path, found)
+        for i, item in enumerate(value):
+            check_value(shape.member, item, f"{path}[{i}]", found)
+    elif isinstance(shape, MapShape):
+        _check_size(shape, len(value), path, found)
+        for key, item in value.items():
+            check_value(shape.key, key, _join(path, str(key)), found)
+            check_value(shape.value, item, _join(path, str(key)), found)
+    elif type_name == "string":
+        _check_string(shape, value, path, found)
+    elif type_name in ("integer", "long", "float", "double"):
+        _check_range(shape, value, path, found)
+    elif type_name == "blob" and isinstance(value, (str, bytes)):
+        size = len(value) if isinstance(value, bytes) else len(_b64decode(value) or b"")
+        _check_length(shape, size, path, found)
+
+
+def _has_type(type_name: str, value: Any) -> bool:
+    if type_name in ("structure", "map"):
+        return isinstance(value, dict)
+    if type_name == "list":
+        return isinstance(value, list)
+    if type_name == "string":
+        return isinstance(value, str)
+    if type_name == "boolean":
+        return isinstance(value, bool)
+    if type_name in ("integer", "long"):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if type_name in ("float", "double", "timestamp"):
+        if type_name == "timestamp" and isinstance(value, datetime.datetime):
+            return True
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if type_name == "blob":
+        return isinstance(value, bytes) or (
+            isinstance(value, str) and _b64decode(value) is not None
+        )
+    return True  # document: any JSON value
+
+
+def _b64decode(value: str) -> bytes | None:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _check_structure(
+    shape: StructureShape, value: dict[str, Any], path: str, found: list[Violation]
+) -> None:
+    for name in shape.required_members:
+        if value.get(name) is None:
+            found.append(
+                Violation(_join(path, name), Constraint.REQUIRED, "required member missing")
+            )
+    for name, member in shape.members.items():
+        if value.get(name) is not None:
+            check_value(member, value[name], _join(path, name), found)
+
+
+def _check_string(shape: Shape, value: str, path: str, found: list[Violation]) -> None:
+    enum = enum_values(shape)
+    if enum and value not in enum:
+        found.append(Violation(path, Constraint.ENUM, f"{value!r} is not one of {list(enum)}"))
+    _check_length(shape, len(value), path, found)
+    pattern = shape.metadata.get("pattern")
+    if pattern is not None and not compile_pattern(pattern).search(value):
+        found.append(Violation(path, Constraint.PATTERN, f"no substring matches {pattern!r}"))
+
+
+def _check_length(shape: Shape, size: int, path: str, found: list[Violation]) -> None:
+    lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
+    if lo is not None and size < lo:
+        found.append(Violation(path, Constraint.MIN_LENGTH, f"length {size} < min {lo}"))
+    if hi is not None and size > hi:
+        found.append(Violation(path, Constraint.MAX_LENGTH, f"length {size} > max {hi}"))
+
+
+def _check_size(shape: Shape, size: int, path: str, found: list[Violation]) -> None:
+    lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
+    if lo is not None and size < lo:
+        found.append(Violation(path, Constraint.MIN_ITEMS, f"{size} items < min {lo}"))
+    if hi is not None and size > hi:
+        found.append(Violation(path, Constraint.MAX_ITEMS, f"{size} items > max {hi}"))
+
+
+def _check_range(shape: Shape, value: float, path: str, found: list[Violation]) -> None:
+    lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
+    if lo is not None and value < lo:
+        found.append(Violation(path, Constraint.MIN_VALUE, f"{value} < min {lo}"))
+    if hi is not None and value > hi:
+        found.append(Violation(path, Constraint.MAX_VALUE, f"{value} > max {hi}"))
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name

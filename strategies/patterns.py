@@ -1,0 +1,279 @@
+"""Smithy ``pattern`` semantics: ECMA-262 regular expressions, not anchored.
+
+A value satisfies a pattern when *some substring* matches it (``re.search``), so
+``"xUSx"`` satisfies ``[A-Z]{2}``. ECMA character classes differ from Python's (``.``
+also excludes ``\\r``, ``\\u2028`` and ``\\u2029``; ``\\d`` and ``\\w`` are ASCII; ``\\s``
+is ECMA white space; ``$`` only matches at the end of input), so patterns are translated
+to explicit classes before Python compiles them. The translation is also valid ECMA, so
+it can go into a JSON Schema unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+
+# ECMA-262 WhiteSpace and LineTerminator code points (what \s matches there).
+ECMA_SPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+LINE_TERMINATORS = "\n\r\u2028\u2029"
+_MAX_CODEPOINT = 0x10FFFF
+
+
+def _escape_char(c: str) -> str:
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+
+def _class_body(chars: str) -> str:
+    return "".join(_escape_char(c) for c in chars)
+
+
+def _complement_body(chars: str, limit: int = _MAX_CODEPOINT) -> str:
+    """Ranges of every code point up to ``limit`` not in ``chars`` (negated escapes in a
+    class)."""
+    points = sorted({ord(c) for c in chars})
+    ranges, start = [], 0
+    for p in points:
+        if p > start:
+            ranges.append((start, p - 1))
+        start = p + 1
+    if start <= limit:
+        ranges.append((start, limit))
+    return "".join(
+        _escape_char(chr(a)) if a == b else f"{_escape_char(chr(a))}-{_escape_char(chr(b))}"
+        for a, b in ranges
+    )
+
+
+_DIGIT = "0-9"
+_WORD = "A-Za-z0-9_"
+_WORD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+# Generation draws negated escapes inside a class from a smaller range: Hypothesis'
+# from_regex enumerates class ranges, and the full Unicode range costs seconds.
+_GENERATION_LIMIT = 0x24F
+
+
+def _class_escapes(limit: int) -> dict[str, str]:  # inside [...]
+    return {
+        "d": _DIGIT,
+        "w": _WORD,
+        "s": _class_body(ECMA_SPACE),
+        "D": _complement_body("0123456789", limit),
+        "W": _complement_body(_WORD_CHARS, limit),
+        "S": _complement_body(ECMA_SPACE, limit),
+    }
+
+
+_CLASS_ESCAPES = _class_escapes(_MAX_CODEPOINT)
+_GENERATION_CLASS_ESCAPES = _class_escapes(_GENERATION_LIMIT)
+_OUTSIDE_ESCAPES = {  # outside [...]
+    "d": f"[{_DIGIT}]",
+    "D": f"[^{_DIGIT}]",
+    "w": f"[{_WORD}]",
+    "W": f"[^{_WORD}]",
+    "s": f"[{_CLASS_ESCAPES['s']}]",
+    "S": f"[^{_CLASS_ESCAPES['s']}]",
+}
+_ANY_CHAR = f"[^{_class_body(LINE_TERMINATORS)}]"
+
+
+def translate(pattern: str, *, for_generation: bool = False) -> str:
+    """Rewrite an ECMA-262 pattern so Python's ``re`` gives it ECMA meaning.
+
+    ``for_generation`` narrows negated escapes inside classes to a subset of what they
+    match; use it only to produce values, never to judge them.
+    """
+    class_escapes = _GENERATION_CLASS_ESCAPES if for_generation else _CLASS_ESCAPES
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            e = pattern[i + 1]
+            table = class_escapes if in_class else _OUTSIDE_ESCAPES
+            out.append(table.get(e, c + e))
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+            elif c == "[":
+                c = "\\["  # a literal inside an ECMA class; Python would warn
+        elif c == "[":
+            in_class = True
+            if pattern.startswith("[^", i):
+                out.append("[^")
+                i += 2
+                continue
+        elif c == ".":
+            c = _ANY_CHAR
+        elif c == "$":
+            c = r"(?!.|\n)"  # ECMA: end of input only (Python's $ also matches before \n)
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+# Characters probed to enumerate small classes and find counter-examples.
+_PROBE = "".join(chr(i) for i in range(0x3001) if not 0xD800 <= i <= 0xDFFF) + "\ufeff\U0001f600"
+_BROAD_SAMPLES = "é中😀Ωא"
+# A small, mixed alphabet that makes whole-string counter-examples likely.
+_MIXED = ECMA_SPACE + "aZ09_-:/.+!~#é中😀\x00\x7f"
+_SIMPLE = re.compile(
+    r"^(?P<atom>\[(?:\\.|[^\]\\])*\]|\\[dDwWsS]|\.)"
+    r"(?P<quant>[+*]|\{(?P<lo>\d+)(?:(?P<comma>,)(?P<hi>\d*))?\})$"
+)
+_ALPHABET_LIMIT = 4096
+_TILE_ABOVE = 64
+
+
+def _alphabet(char_re: re.Pattern[str]) -> st.SearchStrategy[str] | None:
+    """A strategy of single characters matching ``char_re``, or None if none exist."""
+    if all(char_re.fullmatch(c) for c in _BROAD_SAMPLES):
+        return st.characters(codec="utf-8").filter(char_re.fullmatch)
+    chars = "".join(c for c in _PROBE if char_re.fullmatch(c))
+    if not chars:
+        return None
+    if len(chars) > _ALPHABET_LIMIT:
+        return st.characters(codec="utf-8").filter(char_re.fullmatch)
+    return st.sampled_from(chars)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled Smithy pattern with the strategies that satisfy or violate it."""
+
+    source: str
+    python: str
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.python)
+
+    def search(self, value: str) -> bool:
+        return self.regex.search(value) is not None
+
+    @functools.cached_property
+    def simple(self) -> tuple[re.Pattern[str], int, int | None] | None:
+        """(atom, min repeat, max repeat) when the pattern is one repeated class."""
+        m = _SIMPLE.match(self.source)
+        if m is None:
+            return None
+        atom = re.compile(translate(m["atom"]))
+        quant = m["quant"]
+        if quant == "+":
+            return atom, 1, None
+        if quant == "*":
+            return atom, 0, None
+        lo = int(m["lo"])
+        hi = (int(m["hi"]) if m["hi"] else None) if m["comma"] else lo
+        return atom, lo, hi
+
+    def violable(self, min_len: int, max_len: int | None) -> bool:
+        """Can any string with a length in [min_len, max_len] violate this pattern?"""
+        return self._counterexample(min_len, max_len) is not None
+
+    def _counterexample(self, min_len: int, max_len: int | None) -> str | None:
+        upper = max_len if max_len is not None else max(min_len, 1) + 3
+        for n in sorted({min_len, max(min_len, 1), min(upper, max(min_len, 3))}):
+            if n > upper:
+                continue
+            for c in _MIXED:
+                if not self.search(c * n):
+                    return c * n
+        return None
+
+    def matching(self, min_len: int, max_len: int | None) -> st.SearchStrategy[str]:
+        """Strings with a length in [min_len, max_len] that satisfy the pattern.
+
+        Both the tight form (the whole string matches) and the unanchored form (a match
+        padded on either side) are produced, so servers that anchor patterns are caught.
+        """
+        simple = self.simple
+        if simple is not None:
+            atom, lo, hi = simple
+            alphabet = _alphabet(atom)
+            if alphabet is not None:
+                core_hi = hi if hi is not None else max_len
+                core_lo = max(lo, min_len) if hi is None else lo
+                core = sized_text(alphabet, core_lo, core_hi)
+                return _padded(core, min_len, max_len, self, core_min=max(core_lo, 1))
+        core = st.from_regex(translate(self.source, for_generation=True), fullmatch=True)
+        return _padded(core, min_len, max_len, self)
+
+    def violating(self, min_len: int, max_len: int | None) -> st.SearchStrategy[str]:
+        """Strings with a length in [min_len, max_len] that contain no match at all."""
+        simple = self.simple
+        candidates: list[st.SearchStrategy[str]] = []
+        if simple is not None:
+            atom, _, _ = simple
+            complement = _alphabet(re.compile(f"(?!{atom.pattern})[\\s\\S]"))
+            if complement is not None:
+                candidates.append(sized_text(complement, min_len, max_len))
+        candidates.append(sized_text(st.sampled_from(_MIXED), min_len, max_len))
+        fallback = self._counterexample(min_len, max_len)
+        if fallback is not None:
+            candidates.append(st.just(fallback))
+        return st.one_of(candidates).filter(lambda s: not self.search(s))
+
+
+def sized_text(
+    alphabet: st.SearchStrategy[str], min_size: int, max_size: int | None
+) -> st.SearchStrategy[str]:
+    """Text with deliberate boundary sizes: exactly min, exactly max, and in between.
+
+    Long exact sizes are made by tiling a short text: Hypothesis draws each character as
+    a choice and cannot draw thousands of them.
+    """
+    small_hi = min_size + 12 if max_size is None else min(max_size, min_size + 12)
+    options = [_text(alphabet, min_size, small_hi)]
+    if min_size > 0 or max_size == 0:
+        options.append(_text(alphabet, min_size, min_size))
+    if max_size is not None and max_size > small_hi:
+        options.append(_text(alphabet, max_size, max_size))
+    return st.one_of(options)
+
+
+def _text(alphabet: st.SearchStrategy[str], lo: int, hi: int) -> st.SearchStrategy[str]:
+    if hi <= _TILE_ABOVE:
+        return st.text(alphabet, min_size=lo, max_size=hi)
+    return st.tuples(st.text(alphabet, min_size=1, max_size=8), st.integers(lo, hi)).map(
+        lambda t: (t[0] * (t[1] // len(t[0]) + 1))[: t[1]]
+    )
+
+
+def _padded(
+    core: st.SearchStrategy[str],
+    min_len: int,
+    max_len: int | None,
+    pattern: Pattern,
+    core_min: int = 1,
+) -> st.SearchStrategy[str]:
+    """The core as is, or with arbitrary text around it; kept within the length bounds."""
+    fitted = core.map(functools.partial(_extend, length=min_len))
+    room = 3 if max_len is None else min(3, (max_len - core_min) // 2)
+    options = [fitted]
+    if room > 0:
+        pad = st.text(st.characters(codec="utf-8"), max_size=room)
+        options.append(st.tuples(pad, core, pad).map("".join))
+    return (
+        st.one_of(options)
+        .filter(lambda s: min_len <= len(s) and (max_len is None or len(s) <= max_len))
+        .filter(pattern.search)
+    )
+
+
+def _extend(value: str, length: int) -> str:
+    """Right-pad a matching string to ``length``; padding never breaks an unanchored match."""
+    return value + "x" * max(0, length - len(value))
+
+
+@functools.cache
+def compile_pattern(source: str) -> Pattern:
+    return Pattern(source=source, python=translate(source))

@@ -1,0 +1,37 @@
+"""Valid inputs of an operation: the generic shape strategy plus its domain refinement."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from hypothesis import strategies as st
+
+from .domain import refinement
+from .model import DEFAULT_SERVICE, input_shape
+from .values import ValueCompiler
+
+
+@functools.cache
+def valid_strategy(
+    operation: str, service: str, *, wire: bool, realistic: bool
+) -> st.SearchStrategy[dict[str, Any]]:
+    root = input_shape(operation, service)
+    if not realistic:
+        return ValueCompiler(wire=wire).compile(root)
+    refined = refinement(service, operation, root, wire)
+    generic = ValueCompiler(wire=wire, overrides=refined.overrides).compile(root)
+    return st.one_of(generic, *refined.scenarios) if refined.scenarios else generic
+
+
+def valid_inputs(
+    operation: str, service: str = DEFAULT_SERVICE, *, realistic: bool = True, wire: bool = False
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Input dicts (boto3 keyword arguments) that satisfy every constraint of the model.
+
+    With ``realistic`` (the default) a registered domain refinement shapes the values
+    (for RequestPhoneNumber: assigned country codes, readable tags, and often the US
+    simulator request that succeeds); ``realistic=False`` gives the bare model-derived
+    strategy. ``wire=True`` gives JSON wire forms (epoch timestamps, base64 blobs).
+    """
+    return valid_strategy(operation, service, wire=wire, realistic=realistic)

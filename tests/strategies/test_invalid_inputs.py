@@ -1,0 +1,116 @@
+"""Invalid examples carry exactly the defect their label names, as the oracle sees it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+import strategies
+from strategies import Constraint, InvalidInput
+
+from .conftest import OPERATION, first_example, input_validator, schema_errors
+
+TARGETS = strategies.mutation_targets(OPERATION)
+
+
+def _assert_label_matches_oracle(example: InvalidInput) -> None:
+    assert example.violations, "an invalid example must carry a violation"
+    found = strategies.violations(example.operation, example.params)
+    labelled = {(v.path, v.constraint) for v in example.violations}
+    assert labelled <= {(v.path, v.constraint) for v in found}, found
+    # One cause: whatever else the oracle finds is at the labelled member.
+    assert {v.path for v in found} == {v.path for v in example.violations}, found
+
+
+@settings(max_examples=400)
+@given(strategies.invalid_inputs(OPERATION))
+def test_every_invalid_example_is_rejected_and_labelled_right(example: InvalidInput) -> None:
+    _assert_label_matches_oracle(example)
+    assert schema_errors(example.params), "the JSON Schema accepted an invalid body"
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=str)
+def test_every_target_is_reachable(target: strategies.Target) -> None:
+    @settings(max_examples=10, deadline=None)
+    @given(strategies.invalid_inputs(OPERATION, targets=[target]))
+    def check(example: InvalidInput) -> None:
+        assert example.primary.constraint == target.constraint
+        concrete = re.escape(target.path).replace(r"\[\]", r"\[\d+\]").replace(r"\*", "[^.]+")
+        assert re.fullmatch(concrete, example.primary.path), example.primary.path
+        _assert_label_matches_oracle(example)
+
+    check()
+
+
+def _schema_facts(schema: dict[str, Any]) -> tuple[set[str], set[Constraint]]:
+    """Member paths and constraint kinds, read from the JSON Schema, not from the targets."""
+    defs = schema["$defs"]
+    paths: set[str] = set()
+    kinds: set[Constraint] = set()
+
+    def walk(node: dict[str, Any], path: str, seen: frozenset[str]) -> None:
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[1]
+            if name in seen:
+                return
+            return walk(defs[name], path, seen | {name})
+        if path:
+            paths.add(path)
+        if node.get("required"):
+            kinds.add(Constraint.REQUIRED)
+        for keyword, kind in (
+            ("enum", Constraint.ENUM),
+            ("maxLength", Constraint.MAX_LENGTH),
+            ("maxItems", Constraint.MAX_ITEMS),
+        ):
+            if keyword in node:
+                kinds.add(kind)
+        if node.get("minLength"):
+            kinds.add(Constraint.MIN_LENGTH)
+        if node.get("minItems"):
+            kinds.add(Constraint.MIN_ITEMS)
+        if "pattern" in node and not re.search(node["pattern"], ""):
+            kinds.add(Constraint.PATTERN)
+        for name, sub in node.get("properties", {}).items():
+            walk(sub, f"{path}.{name}" if path else name, seen)
+        if "items" in node:
+            walk(node["items"], f"{path}[]", seen)
+
+    walk(schema, "", frozenset())
+    kinds.add(Constraint.TYPE)
+    return paths, kinds
+
+
+def test_every_member_and_every_constraint_kind_is_a_target() -> None:
+    paths, kinds = _schema_facts(strategies.input_schema(OPERATION))
+    assert paths == {t.path for t in TARGETS}
+    assert kinds == {t.constraint for t in TARGETS}
+
+
+def test_targets_and_constraints_narrow_the_strategy() -> None:
+    with pytest.raises(ValueError, match="not a mutation target"):
+        strategies.invalid_inputs(OPERATION, targets=["Nope:type"])
+    strategy = strategies.invalid_inputs(OPERATION, constraints=["max_items"])
+
+    @settings(max_examples=15)
+    @given(strategy)
+    def check(example: InvalidInput) -> None:
+        assert example.primary.constraint == "max_items"
+
+    check()
+
+
+def test_invalid_records_serialise() -> None:
+    example = first_example(
+        strategies.invalid_inputs(OPERATION, targets=["MessageType:enum"]), bool
+    )
+    record = example.to_dict()
+    assert record["violations"][0] == {
+        "path": "MessageType",
+        "constraint": "enum",
+        "message": example.primary.message,
+    }
+    assert input_validator().is_valid(record["params"]) is False
