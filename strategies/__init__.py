@@ -6,7 +6,15 @@ on them. Everything is derived from the installed botocore model at run time.
 
 from __future__ import annotations
 
-from .model import DEFAULT_SERVICE, input_shape, operation_model, output_shape, versions
+from .model import (
+    DEFAULT_SERVICE,
+    enum_values,
+    input_shape,
+    operation_model,
+    output_shape,
+    service_model,
+    versions,
+)
 from .mutations import Target, invalid_inputs, mutation_targets
 from .oracle import violations
 from .patterns import compile_pattern
@@ -21,6 +29,7 @@ __all__ = [
     "Target",
     "Violation",
     "compile_pattern",
+    "enum_values",
     "error_schema",
     "input_schema",
     "input_shape",
@@ -29,6 +38,7 @@ __all__ = [
     "operation_model",
     "output_schema",
     "output_shape",
+    "service_model",
     "shape_schema",
     "valid_inputs",
     "versions",

@@ -70,3 +70,13 @@ def versions(service: str = DEFAULT_SERVICE) -> dict[str, Any]:
 def enum_values(shape: Shape) -> list[str]:
     """The enum members of a string shape (empty for any other shape)."""
     return list(getattr(shape, "enum", None) or [])
+
+
+@functools.lru_cache(maxsize=32)
+def _definitions(service: str) -> dict[str, Any]:
+    return dict(_loader().load_service_model(service, "service-2")["shapes"])
+
+
+def is_server_fault(error: str, service: str = DEFAULT_SERVICE) -> bool:
+    """Is this error shape a server fault (``fault: true``; botocore's Shape drops it)?"""
+    return bool(_definitions(service).get(error, {}).get("fault"))

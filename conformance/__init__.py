@@ -1,0 +1,1 @@
+"""Property-based conformance suite for AWS End User Messaging SMS (PinpointSMSVoiceV2)."""

@@ -1,0 +1,277 @@
+"""The one adapter between invariants and whatever answers: send, record, read.
+
+``call`` goes through a botocore client (SigV4 signed, retries off, parameter
+validation off) so boto3 compatibility is exercised; ``call_raw`` signs and sends a body
+botocore would refuse to serialise. Both record the raw exchange of every attempt, and
+both read the error type by Smithy's awsJson rules, not botocore's.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import botocore.session
+import urllib3
+from botocore import xform_name
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import BotoCoreError, ClientError
+
+from strategies import DEFAULT_SERVICE, service_model
+
+from .exchange import Exchange
+
+THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"})
+MAX_THROTTLE_RETRIES = 4
+
+
+def error_type(headers: dict[str, str], body: Any) -> str | None:
+    """The error code by Smithy's awsJson rules.
+
+    ``X-Amzn-Errortype`` first, else ``__type``, else ``code``; everything after the
+    first ``:`` is cut, then everything up to the last ``#``.
+    """
+    raw = next((v for k, v in headers.items() if k.lower() == "x-amzn-errortype"), None)
+    if raw is None and isinstance(body, dict):
+        raw = body.get("__type", body.get("code"))
+    if not isinstance(raw, str) or not raw:
+        return None
+    return raw.split(":", 1)[0].rsplit("#", 1)[-1] or None
+
+
+def error_message(body: Any) -> str | None:
+    if isinstance(body, dict):
+        message = body.get("Message", body.get("message"))
+        return message if isinstance(message, str) else None
+    return None
+
+
+@dataclass
+class Outcome:
+    """What one call produced: the final exchange and how to read it."""
+
+    exchange: Exchange
+    body: Any = None  # parsed JSON, or None when the body is not JSON
+    json_error: str | None = None  # why the body could not be parsed
+    error_code: str | None = None  # by Smithy's rules
+    sdk_error_code: str | None = None  # what botocore read (None on raw calls)
+    throttled_retries: int = 0
+
+    @property
+    def status(self) -> int | None:
+        return self.exchange.status
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def is_client_error(self) -> bool:
+        return self.status is not None and 400 <= self.status < 500
+
+    @property
+    def is_server_error(self) -> bool:
+        return self.status is not None and self.status >= 500
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    throttled_retries: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, requests: int = 0, throttled: int = 0) -> None:
+        with self._lock:
+            self.requests += requests
+            self.throttled_retries += throttled
+
+
+class EndpointClient:
+    """Talks to one endpoint as one account; safe to share between threads."""
+
+    def __init__(
+        self,
+        url: str,
+        region: str,
+        credentials: Credentials,
+        *,
+        timeout: float = 10.0,
+        service: str = DEFAULT_SERVICE,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.region = region
+        self.service = service
+        self.credentials = credentials
+        self.timeout = timeout
+        self.stats = Stats()
+        self.model = service_model(service)
+        self._target_prefix = self.model.metadata["targetPrefix"]
+        self._signing_name = self.model.signing_name
+        self._local = threading.local()
+        session = botocore.session.Session()
+        self._client = session.create_client(
+            service,
+            region_name=region,
+            endpoint_url=self.url,
+            aws_access_key_id=credentials.access_key,
+            aws_secret_access_key=credentials.secret_key,
+            aws_session_token=credentials.token,
+            config=Config(
+                retries={"total_max_attempts": 1},
+                parameter_validation=False,
+                connect_timeout=timeout,
+                read_timeout=timeout,
+                max_pool_connections=32,
+            ),
+        )
+        events = self._client.meta.events
+        events.register("before-send", self._before_send)
+        events.register("after-call", self._after_call)
+        self._pool = urllib3.PoolManager(maxsize=32, retries=False)
+
+    # -- botocore path -------------------------------------------------------------
+    def _before_send(self, request: Any, **_: Any) -> None:
+        self._local.request = request
+        self._local.started = time.perf_counter()
+
+    def _after_call(self, http_response: Any, **_: Any) -> None:
+        self._local.response = http_response
+
+    def call(self, operation: str, params: dict[str, Any]) -> Outcome:
+        """Send through botocore; on ThrottlingException back off and retry (bounded)."""
+        method = getattr(self._client, xform_name(operation))
+        retries = 0
+        while True:
+            self._local.request = self._local.response = None
+            sdk_code = None
+            failure = None
+            try:
+                method(**params)
+            except ClientError as e:
+                sdk_code = e.response.get("Error", {}).get("Code") or None
+            except (BotoCoreError, ValueError, TypeError) as e:
+                failure = f"{type(e).__name__}: {e}"
+            outcome = self._outcome_from_botocore(operation, sdk_code, failure)
+            outcome.throttled_retries = retries
+            self.stats.add(requests=1)
+            if outcome.error_code not in THROTTLING_CODES or retries >= MAX_THROTTLE_RETRIES:
+                return outcome
+            retries += 1
+            self.stats.add(throttled=1)
+            time.sleep(min(0.05 * 2**retries, 1.0))
+
+    def _outcome_from_botocore(
+        self, operation: str, sdk_code: str | None, failure: str | None
+    ) -> Outcome:
+        request = self._local.request
+        response = self._local.response
+        if request is None:
+            raise RuntimeError(f"botocore did not send {operation}: {failure}")
+        elapsed = time.perf_counter() - self._local.started
+        body = request.body or b""
+        if isinstance(body, str):
+            body = body.encode()
+        if response is None:
+            exchange = Exchange.record(
+                operation=operation,
+                url=request.url,
+                request_headers=dict(request.headers),
+                request_body=body,
+                error=failure or "no response",
+                elapsed_s=elapsed,
+            )
+            return Outcome(exchange)
+        exchange = Exchange.record(
+            operation=operation,
+            url=request.url,
+            request_headers=dict(request.headers),
+            request_body=body,
+            status=response.status_code,
+            response_headers=dict(response.headers),
+            response_body=response.content,
+            elapsed_s=elapsed,
+        )
+        return _read(exchange, sdk_code)
+
+    # -- raw path --------------------------------------------------------------------
+    def call_raw(
+        self,
+        operation: str,
+        body: bytes | dict[str, Any] | Any,
+        *,
+        target: str | None = None,
+        content_type: str = "application/x-amz-json-1.0",
+        sign: bool = True,
+    ) -> Outcome:
+        """Send any body (a dict or list is JSON-encoded), SigV4-signed like botocore would.
+
+        ``target`` overrides the ``X-Amz-Target`` header ("" leaves it out).
+        """
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        headers = {"Content-Type": content_type}
+        target_header = f"{self._target_prefix}.{operation}" if target is None else target
+        if target_header:
+            headers["X-Amz-Target"] = target_header
+        request = AWSRequest(method="POST", url=self.url + "/", data=data, headers=headers)
+        if sign:
+            SigV4Auth(self.credentials, self._signing_name, self.region).add_auth(request)
+        prepared = request.prepare()
+        started = time.perf_counter()
+        self.stats.add(requests=1)
+        try:
+            response = self._pool.request(
+                "POST",
+                prepared.url,
+                body=data,
+                headers=dict(prepared.headers),
+                timeout=urllib3.Timeout(total=self.timeout),
+                redirect=False,
+            )
+        except urllib3.exceptions.HTTPError as e:
+            exchange = Exchange.record(
+                operation=operation,
+                url=prepared.url,
+                request_headers=dict(prepared.headers),
+                request_body=data,
+                error=f"{type(e).__name__}: {e}",
+                elapsed_s=time.perf_counter() - started,
+            )
+            return Outcome(exchange)
+        exchange = Exchange.record(
+            operation=operation,
+            url=prepared.url,
+            request_headers=dict(prepared.headers),
+            request_body=data,
+            status=response.status,
+            response_headers=dict(response.headers),
+            response_body=response.data,
+            elapsed_s=time.perf_counter() - started,
+        )
+        return _read(exchange, None)
+
+    def close(self) -> None:
+        self._client.close()
+        self._pool.clear()
+
+
+def _read(exchange: Exchange, sdk_code: str | None) -> Outcome:
+    outcome = Outcome(exchange, sdk_error_code=sdk_code)
+    try:
+        outcome.body = exchange.json()
+    except (ValueError, UnicodeDecodeError) as e:
+        outcome.json_error = f"{type(e).__name__}: {e}"
+    if not outcome.ok:
+        outcome.error_code = error_type(exchange.response_headers, outcome.body)
+    return outcome
+
+
+def dummy_credentials() -> Credentials:
+    """Static credentials for non-AWS endpoints; a fresh access key is a fresh account."""
+    return Credentials(f"AKIDCONFORMANCE{uuid.uuid4().hex[:12].upper()}", "conformance-dummy")

@@ -1,0 +1,114 @@
+"""Raw exchanges: what went on the wire and what came back, byte for byte.
+
+The suite judges these, not the SDK's reading of them. Secrets (signatures, session
+tokens, access key ids) are redacted when an exchange is recorded, so nothing that
+reaches a message or a report can leak them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_SIGNATURE = re.compile(r"(Signature=)[0-9a-fA-F]+")
+_CREDENTIAL = re.compile(r"(Credential=)([A-Z0-9]{4})[A-Z0-9]+")
+_SECRET_HEADERS = {"x-amz-security-token"}
+
+
+def redact_headers(headers: dict[str, str]) -> dict[str, str]:
+    out = {}
+    for name, value in headers.items():
+        if name.lower() in _SECRET_HEADERS:
+            value = "<redacted>"
+        elif name.lower() == "authorization":
+            value = _CREDENTIAL.sub(r"\1\2<redacted>", _SIGNATURE.sub(r"\1<redacted>", value))
+        out[name] = value
+    return out
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP request and its response (``status`` None: no response arrived)."""
+
+    operation: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: bytes
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: bytes = b""
+    error: str | None = None  # transport failure (timeout, refused connection)
+    elapsed_s: float = 0.0
+
+    @classmethod
+    def record(cls, **fields: Any) -> Exchange:
+        fields["request_headers"] = redact_headers(
+            {str(k): _text(v) for k, v in fields["request_headers"].items()}
+        )
+        fields["response_headers"] = {
+            str(k): _text(v) for k, v in fields.get("response_headers", {}).items()
+        }
+        return cls(**fields)
+
+    def header(self, name: str) -> str | None:
+        """A response header, case-insensitively."""
+        lowered = name.lower()
+        for key, value in self.response_headers.items():
+            if key.lower() == lowered:
+                return value
+        return None
+
+    def json(self) -> Any:
+        """The response body as JSON; raises ValueError when it is not JSON."""
+        return json.loads(self.response_body.decode("utf-8")) if self.response_body else {}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "operation": self.operation,
+            "request": {
+                "method": "POST",
+                "url": self.url,
+                "headers": self.request_headers,
+                "body": _body_text(self.request_body),
+            },
+            "response": None
+            if self.status is None
+            else {
+                "status": self.status,
+                "headers": self.response_headers,
+                "body": _body_text(self.response_body),
+            },
+            "error": self.error,
+            "elapsed_s": round(self.elapsed_s, 4),
+        }
+
+    def describe(self, limit: int = 2000) -> str:
+        """The exchange as HTTP text, for failure messages."""
+        lines = [f"POST {self.url}"]
+        lines += [f"{k}: {v}" for k, v in self.request_headers.items()]
+        lines += ["", _clip(_body_text(self.request_body), limit), ""]
+        if self.status is None:
+            lines.append(f"<no response: {self.error}>")
+        else:
+            lines.append(f"HTTP {self.status}")
+            lines += [f"{k}: {v}" for k, v in self.response_headers.items()]
+            lines += ["", _clip(_body_text(self.response_body), limit)]
+        return "\n".join(lines)
+
+
+def _text(value: Any) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
+def _body_text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "base64:" + base64.b64encode(body).decode()
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"

@@ -1,0 +1,134 @@
+"""The invariant registry: stable ids, titles, levels, and typed failures.
+
+Each suite test checks one invariant and is registered with ``@invariant``; the level
+decides whether its failure gates the exit status (``--conformance-level``). A failure
+is an ``InvariantFailure`` carrying the minimal input and the raw exchange, so every
+message and report entry is reproducible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pytest
+
+from .client import Outcome
+from .exchange import Exchange
+from .reproduce import boto3_snippet, curl_command
+
+# Ordered from the weakest claim to the strictest; a level gates every level before it.
+LEVELS = ("must", "should", "compat", "strict")
+LEVEL_MEANING = {
+    "must": "guaranteed by the model and the awsJson1_0 protocol",
+    "should": "documented behaviour of the real service",
+    "compat": "what SDKs (boto3) need to work with the endpoint",
+    "strict": "exactly what the model's defaults prescribe, where other values are tolerable",
+}
+
+
+@dataclass(frozen=True)
+class Invariant:
+    id: str
+    title: str
+    level: str
+    description: str
+
+
+REGISTRY: dict[str, Invariant] = {}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def invariant(id: str, title: str, level: str) -> Callable[[F], F]:
+    """Register a suite test as the check of one invariant (its docstring says why)."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; one of {LEVELS}")
+
+    def register(test: F) -> F:
+        if id in REGISTRY:
+            raise ValueError(f"invariant id {id} registered twice")
+        REGISTRY[id] = Invariant(id, title, level, inspect.cleandoc(test.__doc__ or ""))
+        marked: F = pytest.mark.conformance(id=id, level=level)(test)
+        return marked
+
+    return register
+
+
+@dataclass(eq=False)  # exceptions keep identity hashing
+class InvariantFailure(AssertionError):
+    """An endpoint broke an invariant on a given input; carries what reproduces it."""
+
+    invariant_id: str
+    message: str
+    params: Any = None
+    exchange: Exchange | None = None
+    extra: list[Exchange] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.render())
+
+    @property
+    def fingerprint(self) -> str:
+        """Same invariant, same kind of message: one failure (inputs and ids differ)."""
+        return hashlib.sha1(f"{self.invariant_id}|{self.message[:120]}".encode()).hexdigest()[:12]
+
+    def reproducer(self) -> dict[str, str]:
+        if self.exchange is None:
+            return {}
+        return {
+            "boto3": boto3_snippet(self.exchange, self.params),
+            "http": curl_command(self.exchange),
+        }
+
+    def render(self) -> str:
+        inv = REGISTRY.get(self.invariant_id)
+        title = f" ({inv.title}, level {inv.level})" if inv else ""
+        parts = [f"[{self.invariant_id}]{title}: {self.message}"]
+        if self.params is not None:
+            parts.append("Input:\n" + json.dumps(self.params, indent=2, ensure_ascii=False)[:3000])
+        if self.exchange is not None:
+            parts.append("Exchange:\n" + self.exchange.describe())
+            parts.append("Reproduce with:\n" + self.reproducer()["http"])
+        return "\n\n".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "invariant": self.invariant_id,
+            "message": self.message,
+            "fingerprint": self.fingerprint,
+            "input": self.params,
+            "exchange": self.exchange.to_dict() if self.exchange else None,
+            "related_exchanges": [e.to_dict() for e in self.extra],
+            "reproducer": self.reproducer(),
+        }
+
+
+def require(
+    condition: object,
+    invariant_id: str,
+    message: str,
+    outcome: Outcome | None = None,
+    params: Any = None,
+) -> None:
+    """Raise an InvariantFailure unless ``condition`` holds."""
+    if not condition:
+        raise InvariantFailure(
+            invariant_id, message, params, outcome.exchange if outcome is not None else None
+        )
+
+
+def load_registry() -> dict[str, Invariant]:
+    """Every invariant of the suite (registering happens when its module is imported)."""
+    import importlib
+    import pkgutil
+
+    from . import suite
+
+    for module in pkgutil.iter_modules(suite.__path__):
+        if module.name.startswith("test_"):
+            importlib.import_module(f"{suite.__name__}.{module.name}")
+    return REGISTRY

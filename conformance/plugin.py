@@ -1,0 +1,226 @@
+"""The pytest plugin (entry point ``pytest11``): options, the target, results, report.
+
+Installed with the package, so ``pytest --pyargs conformance [--endpoint URL]`` works in
+any project. Nothing happens unless a conformance test asks for the endpoint: the
+plugin is inert for other test suites.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Generator, Iterator
+from typing import Any
+
+import pytest
+from botocore.credentials import Credentials
+from hypothesis import HealthCheck, settings
+
+from .client import EndpointClient, dummy_credentials
+from .invariants import LEVELS, REGISTRY, InvariantFailure
+from .results import RunResults
+from .targets import Target, TargetError, check_reachable, describe, embedded
+
+settings.register_profile("quick", max_examples=20)
+settings.register_profile("thorough", max_examples=500)
+
+
+def network_settings() -> settings:
+    """What every conformance property needs on top of the profile in force (so call it
+    at test time, not import time): a network round-trip per example is slower than
+    Hypothesis assumes."""
+    return settings(
+        settings.default,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+
+
+_RESULTS = pytest.StashKey[RunResults]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "PinpointSMSVoiceV2 conformance suite")
+    group.addoption(
+        "--endpoint",
+        default="reference",
+        help="URL of the endpoint under test, or a named embedded target: reference "
+        "(default), or aws (needs --allow-real-aws)",
+    )
+    group.addoption("--region", default="us-east-1", help="region to sign for (us-east-1)")
+    group.addoption(
+        "--conformance-report",
+        metavar="DIR",
+        default=None,
+        help="write report.json of the run to DIR (also for failed or interrupted runs)",
+    )
+    group.addoption(
+        "--conformance-level",
+        choices=LEVELS,
+        default="strict",
+        help="the strictest invariant level whose failures fail the run: "
+        "must < should < compat < strict (default: strict, all levels gate)",
+    )
+    group.addoption(
+        "--allow-real-aws",
+        action="store_true",
+        default=False,
+        help="allow requests to a real AWS endpoint (refused otherwise)",
+    )
+    group.addoption(
+        "--use-env-credentials",
+        action="store_true",
+        default=False,
+        help="sign with the environment's AWS credentials instead of dummy ones "
+        "(never needed for local endpoints)",
+    )
+    group.addoption(
+        "--request-timeout",
+        type=float,
+        default=10.0,
+        help="seconds to wait for each answer (default 10)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "conformance(id, level): the invariant a conformance test checks"
+    )
+    try:
+        target = describe(config.getoption("endpoint"), config.getoption("region"))
+    except TargetError as e:
+        raise pytest.UsageError(str(e)) from e
+    if target.is_aws and not config.getoption("allow_real_aws"):
+        raise pytest.UsageError(
+            f"{target.url} is real AWS: refused before sending anything. Real numbers "
+            "cost money; pass --allow-real-aws to certify AWS itself."
+        )
+    if target.is_aws:
+        raise pytest.UsageError(
+            "certifying real AWS needs the number ledger and cleanup, which this version "
+            "does not have yet; nothing was sent."
+        )
+    _CONFIG[:] = [config]
+    config.stash[_RESULTS] = RunResults(
+        target=target,
+        seed=config.getoption("hypothesis_seed", default=None),
+        profile=config.getoption("hypothesis_profile", default=None),
+        gate_level=config.getoption("conformance_level"),
+    )
+
+
+@pytest.fixture(scope="session")
+def conformance_target(request: pytest.FixtureRequest) -> Iterator[Target]:
+    """The endpoint under test, reachable; an embedded one runs for the session."""
+    config = request.config
+    target: Target = config.stash[_RESULTS].target
+    try:
+        if target.kind == "url":
+            check_reachable(target.url)
+            yield target
+            return
+        with embedded(target.kind) as url:
+            yield Target(url, target.kind, target.name)
+    except TargetError as e:
+        pytest.exit(f"conformance: {e}", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def endpoint(
+    request: pytest.FixtureRequest, conformance_target: Target
+) -> Iterator[EndpointClient]:
+    """A client of the endpoint under test, as a fresh account of its own."""
+    config = request.config
+    credentials = _credentials(config)
+    client = EndpointClient(
+        conformance_target.url,
+        config.getoption("region"),
+        credentials,
+        timeout=config.getoption("request_timeout"),
+    )
+    results = config.stash[_RESULTS]
+    results.clients.append(client)
+    yield client
+    client.close()
+
+
+def _credentials(config: pytest.Config) -> Credentials:
+    if not config.getoption("use_env_credentials"):
+        return dummy_credentials()
+    import botocore.session
+
+    found = botocore.session.get_session().get_credentials()
+    if found is None:
+        raise pytest.UsageError("--use-env-credentials: no AWS credentials in the environment")
+    frozen = found.get_frozen_credentials()
+    return Credentials(str(frozen.access_key), str(frozen.secret_key), frozen.token)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    marker = item.get_closest_marker("conformance")
+    if marker is None:
+        return report
+    invariant_id = marker.kwargs["id"]
+    report.user_properties.append(("conformance_invariant", invariant_id))
+    if call.excinfo is None or report.when != "call":
+        return report
+    failures = [f.to_dict() for f in _invariant_failures(call.excinfo.value)]
+    report.user_properties.append(("conformance_failures", failures))
+    gate = item.config.getoption("conformance_level")
+    level = REGISTRY[invariant_id].level
+    if report.failed and LEVELS.index(level) > LEVELS.index(gate):
+        report.outcome = "skipped"
+        report.wasxfail = f"{invariant_id} failed at level {level}, which does not gate ({gate})"
+    return report
+
+
+def _invariant_failures(error: BaseException) -> list[InvariantFailure]:
+    if isinstance(error, InvariantFailure):
+        return [error]
+    if isinstance(error, BaseExceptionGroup):
+        return [f for sub in error.exceptions for f in _invariant_failures(sub)]
+    return []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    props: dict[str, Any] = dict(report.user_properties)
+    if "conformance_invariant" not in props:
+        return
+    if _CONFIG:
+        results = _CONFIG[0].stash[_RESULTS]
+        results.record(report, props["conformance_invariant"], props.get("conformance_failures"))
+
+
+# pytest_runtest_logreport gets no config; the configured run is remembered here.
+_CONFIG: list[pytest.Config] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_RESULTS].started = time.time()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    results = session.config.stash.get(_RESULTS, None)
+    if results is None or not results.invariants:
+        return
+    results.finish(exitstatus)
+    directory = session.config.getoption("conformance_report")
+    if directory and not _is_xdist_worker(session.config):
+        results.path = results.write(directory)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    results = config.stash.get(_RESULTS, None)
+    if results is None or not results.invariants:
+        return
+    for line in results.summary_lines():
+        terminalreporter.write_line(line)
+
+
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput") or "PYTEST_XDIST_WORKER" in os.environ

@@ -1,0 +1,1 @@
+"""The conformance properties, collected by ``pytest --pyargs conformance``."""

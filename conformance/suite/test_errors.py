@@ -1,0 +1,251 @@
+"""Error classification: what an endpoint answers to invalid and unfulfillable input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import strategies
+from conformance.checks import (
+    COMMON_ERRORS,
+    enum_problems,
+    error_shape,
+    field_names_match,
+    is_server_fault,
+    operation_errors,
+    schema_problems,
+)
+from conformance.client import EndpointClient, Outcome
+from conformance.invariants import invariant, require
+from conformance.ledger import Ledger
+from conformance.plugin import network_settings
+
+from ._support import OPERATION, Seen
+
+INVALID = strategies.invalid_inputs(OPERATION)
+ANY_INPUT = st.one_of(
+    strategies.valid_inputs(OPERATION, wire=True), INVALID.map(lambda record: record.params)
+)
+MODELLED = operation_errors(OPERATION)
+TYPE_ERRORS = ("ValidationException", "SerializationException")
+
+
+def _each_error(
+    ledger: Ledger, check: Any, inputs: Any = ANY_INPUT, what: str = "an error"
+) -> None:
+    seen = Seen(what)
+
+    @network_settings()
+    @given(body=inputs)
+    def run(body: dict[str, Any]) -> None:
+        with ledger.scope():
+            outcome = ledger.request_raw(body)
+            seen.saw(outcome, not outcome.ok and outcome.status is not None)
+            if not outcome.ok and outcome.status is not None:
+                check(body, outcome)
+
+    run()
+    seen.skip_if_vacuous()
+
+
+@invariant("ERR-INVALID-REJECTED", "Invalid input is refused with ValidationException", "must")
+def test_invalid_input_is_rejected(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """An input that the model forbids (decided by the oracle on the final, shrunk input,
+    not by the generator's label) gets a client error, never 2xx and never 5xx, with
+    the code ValidationException. A member of the wrong JSON type may also be refused
+    as SerializationException, as AWS JSON services do."""
+
+    @network_settings()
+    @given(record=INVALID)
+    def run(record: Any) -> None:
+        body = record.params
+        found = strategies.violations(OPERATION, body)
+        assert found, f"suite bug: the oracle finds nothing wrong with {body}"
+        with ledger.scope():
+            outcome = ledger.request_raw(body)
+            broken = "; ".join(f"{v.path}: {v.constraint}" for v in found)
+            require(
+                outcome.status is not None,
+                "ERR-INVALID-REJECTED",
+                f"no answer: {outcome.exchange.error}",
+                outcome,
+                body,
+            )
+            require(
+                not outcome.ok,
+                "ERR-INVALID-REJECTED",
+                f"accepted an invalid input ({broken})",
+                outcome,
+                body,
+            )
+            require(
+                outcome.is_client_error,
+                "ERR-INVALID-REJECTED",
+                f"answered HTTP {outcome.status} to an invalid input ({broken})",
+                outcome,
+                body,
+            )
+            allowed = TYPE_ERRORS if any(v.constraint == "type" for v in found) else TYPE_ERRORS[:1]
+            require(
+                outcome.error_code in allowed,
+                "ERR-INVALID-REJECTED",
+                f"answered {outcome.error_code!r}, not {' or '.join(allowed)}, "
+                f"to an invalid input ({broken})",
+                outcome,
+                body,
+            )
+
+    run()
+
+
+@invariant("ERR-MODELLED-CODE", "Every error code is one the operation models", "must")
+def test_error_codes_are_modelled(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """The error type, read by Smithy's awsJson rules (X-Amzn-Errortype, else __type, else
+    code; namespace and ':' suffix stripped), is one of RequestPhoneNumber's modelled
+    errors or a documented common AWS error. An unreadable error type fails too."""
+
+    def check(body: Any, outcome: Outcome) -> None:
+        code = outcome.error_code
+        require(
+            code is not None,
+            "ERR-MODELLED-CODE",
+            "the error carries no type (no X-Amzn-Errortype header, no __type or code)",
+            outcome,
+            body,
+        )
+        require(
+            code in MODELLED or code in COMMON_ERRORS,
+            "ERR-MODELLED-CODE",
+            f"{code!r} is neither modelled for {OPERATION} ({sorted(MODELLED)}) nor a "
+            "common AWS error",
+            outcome,
+            body,
+        )
+
+    _each_error(ledger, check)
+
+
+@invariant("ERR-STATUS-CLASS", "Client errors are 4xx, server faults 5xx", "must")
+def test_error_status_class(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """Modelled client errors answer a 4xx status and InternalServerException (the
+    model's only fault) a 5xx. Emulators that use 402/404/409 pass here."""
+
+    def check(body: Any, outcome: Outcome) -> None:
+        code = outcome.error_code or ""
+        if is_server_fault(code):
+            require(
+                outcome.is_server_error,
+                "ERR-STATUS-CLASS",
+                f"server fault {code} answered HTTP {outcome.status}",
+                outcome,
+                body,
+            )
+        else:
+            require(
+                outcome.is_client_error,
+                "ERR-STATUS-CLASS",
+                f"client error {code or '(untyped)'} answered HTTP {outcome.status}",
+                outcome,
+                body,
+            )
+
+    _each_error(ledger, check)
+
+
+@invariant("ERR-STATUS-400", "Client errors are exactly HTTP 400", "strict")
+def test_error_status_exact(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """The model has no httpError codes, so Smithy's defaults apply: 400 for every client
+    error, 500 for InternalServerException."""
+
+    def check(body: Any, outcome: Outcome) -> None:
+        code = outcome.error_code or ""
+        expected = 500 if is_server_fault(code) else 400
+        require(
+            outcome.status == expected,
+            "ERR-STATUS-400",
+            f"{code or '(untyped)'} answered HTTP {outcome.status}, the model's default is "
+            f"{expected}",
+            outcome,
+            body,
+        )
+
+    _each_error(ledger, check)
+
+
+@invariant("ERR-BODY", "Error bodies match their error shape and enums", "must")
+def test_error_body_schema(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """The body of a modelled error is JSON that validates against the error shape
+    (Reason, ResourceType and other enums from the installed model; Fields entries with
+    Name and Message). ``__type`` and a lowercase ``message`` are extra members, which
+    are allowed."""
+
+    def check(body: Any, outcome: Outcome) -> None:
+        require(
+            outcome.json_error is None and isinstance(outcome.body, dict),
+            "ERR-BODY",
+            f"error body is not a JSON object ({outcome.json_error})",
+            outcome,
+            body,
+        )
+        shape = error_shape(outcome.error_code or "")
+        if shape is None:
+            return
+        problems = schema_problems("error", shape.name, outcome.body)
+        problems += enum_problems(shape, outcome.body)
+        require(not problems, "ERR-BODY", "; ".join(problems[:5]), outcome, body)
+
+    _each_error(ledger, check)
+
+
+@invariant("ERR-FIELDS", "ValidationException names the offending member", "should")
+def test_validation_fields(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """When the oracle finds a violation and the endpoint answers ValidationException,
+    its Fields list names the offending member (compared on the member names, so
+    ``Tags[0].Key`` and ``tags.0.key`` agree)."""
+
+    def check(body: Any, outcome: Outcome) -> None:
+        if outcome.error_code != "ValidationException" or not isinstance(outcome.body, dict):
+            return
+        found = strategies.violations(OPERATION, body)
+        if not found:
+            return
+        fields = outcome.body.get("Fields")
+        require(
+            any(field_names_match(fields, v.path) for v in found),
+            "ERR-FIELDS",
+            f"Fields {fields!r} name none of {[v.path for v in found]}",
+            outcome,
+            body,
+        )
+
+    _each_error(ledger, check, INVALID.map(lambda r: r.params), "a ValidationException")
+
+
+@invariant("ERR-SDK-READABLE", "boto3 reads the same error code", "compat")
+def test_boto3_reads_error_code(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """botocore reads only ``__type`` from the body; an endpoint that puts the type only
+    in the X-Amzn-Errortype header is legal but leaves boto3 users with an unknown
+    error. This sends valid inputs through botocore and compares its reading with
+    Smithy's."""
+    seen = Seen("an error")
+
+    @network_settings()
+    @given(params=strategies.valid_inputs(OPERATION))
+    def run(params: dict[str, Any]) -> None:
+        with ledger.scope():
+            outcome = ledger.request(params)
+            seen.saw(outcome, not outcome.ok and outcome.status is not None)
+            if outcome.ok or outcome.status is None:
+                return
+            require(
+                outcome.sdk_error_code == outcome.error_code,
+                "ERR-SDK-READABLE",
+                f"boto3 read {outcome.sdk_error_code!r} where the wire says {outcome.error_code!r}",
+                outcome,
+                params,
+            )
+
+    run()
+    seen.skip_if_vacuous()

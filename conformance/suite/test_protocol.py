@@ -1,0 +1,130 @@
+"""awsJson1_0 protocol: headers of every answer, malformed requests, unknown targets."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import strategies
+from conformance.checks import media_type
+from conformance.client import EndpointClient
+from conformance.invariants import invariant, require
+from conformance.ledger import Ledger
+from conformance.plugin import network_settings
+
+from ._support import OPERATION
+
+ANY_INPUT = st.one_of(
+    strategies.valid_inputs(OPERATION, wire=True),
+    strategies.invalid_inputs(OPERATION).map(lambda record: record.params),
+)
+JSON_MEDIA_TYPE = "application/x-amz-json-1.0"
+
+
+def _not_an_object(data: bytes) -> bool:
+    if not data:
+        return False  # an empty body means {} in awsJson
+    try:
+        return not isinstance(json.loads(data), dict)
+    except (ValueError, UnicodeDecodeError):
+        return True
+
+
+MALFORMED = st.one_of(
+    st.binary(min_size=1, max_size=64),
+    st.sampled_from([b"{", b"{]", b'{"IsoCountryCode": "US",}', b"null", b"[]", b'"US"', b"1"]),
+    st.text(max_size=30).map(lambda s: ("{" + s).encode()),
+).filter(_not_an_object)
+
+
+@invariant("PROTO-CONTENT-TYPE", "Answers are application/x-amz-json-1.0", "must")
+def test_content_type(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """Every answer, success or error, says ``Content-Type: application/x-amz-json-1.0``
+    (parameters such as ``; charset=utf-8`` are allowed)."""
+
+    @network_settings()
+    @given(body=ANY_INPUT)
+    def run(body: dict[str, Any]) -> None:
+        with ledger.scope():
+            outcome = ledger.request_raw(body)
+            require(
+                media_type(outcome) == JSON_MEDIA_TYPE,
+                "PROTO-CONTENT-TYPE",
+                f"Content-Type is {outcome.exchange.header('Content-Type')!r}",
+                outcome,
+                body,
+            )
+
+    run()
+
+
+@invariant("PROTO-REQUEST-ID", "Answers carry x-amzn-RequestId", "should")
+def test_request_id(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """Every answer carries a non-empty ``x-amzn-RequestId`` header, which AWS support
+    asks for and SDKs surface as ResponseMetadata.RequestId."""
+
+    @network_settings()
+    @given(body=ANY_INPUT)
+    def run(body: dict[str, Any]) -> None:
+        with ledger.scope():
+            outcome = ledger.request_raw(body)
+            require(
+                bool(outcome.exchange.header("x-amzn-RequestId")),
+                "PROTO-REQUEST-ID",
+                "no x-amzn-RequestId header",
+                outcome,
+                body,
+            )
+
+    run()
+
+
+@invariant("PROTO-MALFORMED", "Malformed bodies get a client error", "must")
+def test_malformed_body(endpoint: EndpointClient) -> None:
+    """A body that is not a JSON object (truncated JSON, bad UTF-8, an array, a string)
+    is answered with a 4xx client error (SerializationException or ValidationException
+    are usual), never 2xx, never 5xx, never silence."""
+
+    @network_settings()
+    @given(data=MALFORMED)
+    def run(data: bytes) -> None:
+        outcome = endpoint.call_raw(OPERATION, data)
+        require(
+            outcome.is_client_error,
+            "PROTO-MALFORMED",
+            f"answered {outcome.status or outcome.exchange.error} to a malformed body",
+            outcome,
+            data.decode("utf-8", "replace"),
+        )
+
+    run()
+
+
+KNOWN = set(strategies.operation_model(OPERATION).service_model.operation_names)
+UNKNOWN_OPERATIONS = st.from_regex(r"[A-Z][A-Za-z]{2,30}", fullmatch=True).filter(
+    lambda name: name not in KNOWN
+)
+
+
+@invariant("PROTO-UNKNOWN-TARGET", "Unknown or missing X-Amz-Target gets a client error", "must")
+def test_unknown_target(endpoint: EndpointClient) -> None:
+    """An operation the service does not have, or no X-Amz-Target at all, is a 4xx client
+    error (UnknownOperationException is usual), never 2xx or 5xx."""
+
+    @network_settings()
+    @given(name=st.one_of(UNKNOWN_OPERATIONS, st.just("")))
+    def run(name: str) -> None:
+        target = f"PinpointSMSVoiceV2.{name}" if name else ""
+        outcome = endpoint.call_raw(name or OPERATION, {}, target=target)
+        require(
+            outcome.is_client_error,
+            "PROTO-UNKNOWN-TARGET",
+            f"answered {outcome.status or outcome.exchange.error} to target {target!r}",
+            outcome,
+            {},
+        )
+
+    run()

@@ -1,0 +1,153 @@
+"""Success responses of RequestPhoneNumber: schema, enums, echo and formats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import strategies
+from conformance.checks import echo_problems, enum_problems, format_problems, schema_problems
+from conformance.client import EndpointClient
+from conformance.invariants import invariant, require
+from conformance.ledger import Ledger
+from conformance.plugin import network_settings
+
+from ._support import OPERATION, Seen
+
+VALID = strategies.valid_inputs(OPERATION)
+_output = strategies.output_shape(OPERATION)
+assert _output is not None
+OUTPUT = _output
+
+
+def _each_success(
+    endpoint: EndpointClient, ledger: Ledger, check: Any, params_strategy: Any = VALID
+) -> None:
+    seen = Seen("a successful RequestPhoneNumber")
+
+    @network_settings()
+    @given(params=params_strategy)
+    def run(params: dict[str, Any]) -> None:
+        problems = strategies.violations(OPERATION, params)
+        assert not problems, f"suite bug: generated an invalid 'valid' input: {problems}"
+        with ledger.scope():
+            outcome = ledger.request(params)
+            seen.saw(outcome, outcome.ok)
+            if outcome.ok:
+                check(params, outcome)
+
+    run()
+    seen.skip_if_vacuous()
+
+
+@invariant("RPN-SCHEMA", "Success bodies match the model's output shape", "must")
+def test_success_body_matches_output_schema(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """The raw JSON of every 2xx answer validates against the JSON Schema of
+    RequestPhoneNumberResult: member types, epoch-number timestamps, lengths, unanchored
+    patterns and list bounds. Unknown extra members are allowed (the protocol says
+    clients ignore them)."""
+
+    def check(params: dict[str, Any], outcome: Any) -> None:
+        require(
+            outcome.json_error is None,
+            "RPN-SCHEMA",
+            f"2xx body is not JSON ({outcome.json_error})",
+            outcome,
+            params,
+        )
+        problems = schema_problems("output", OPERATION, outcome.body)
+        require(not problems, "RPN-SCHEMA", "; ".join(problems[:5]), outcome, params)
+
+    _each_success(endpoint, ledger, check)
+
+
+@invariant("RPN-ENUM", "Enum members hold values the installed model lists", "must")
+def test_success_enums_are_modelled(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """Status, MessageType, NumberType and NumberCapabilities of a success body are
+    members of their enums in the installed botocore model (its version is in the
+    report): a value outside would break SDKs that map enums to types."""
+
+    def check(params: dict[str, Any], outcome: Any) -> None:
+        problems = enum_problems(OUTPUT, outcome.body)
+        require(not problems, "RPN-ENUM", "; ".join(problems), outcome, params)
+
+    _each_success(endpoint, ledger, check)
+
+
+@invariant("RPN-ECHO", "Requested settings come back as sent", "should")
+def test_request_is_echoed(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """IsoCountryCode, MessageType, NumberType, NumberCapabilities (as a set),
+    DeletionProtectionEnabled (default false), Tags, OptOutListName (default
+    ``Default``; a name given as an ARN comes back as the name), PoolId and RegistrationId
+    come back as requested, as the AWS user guide's sample shows."""
+
+    def check(params: dict[str, Any], outcome: Any) -> None:
+        problems = echo_problems(params, outcome.body)
+        require(not problems, "RPN-ECHO", "; ".join(problems), outcome, params)
+
+    _each_success(endpoint, ledger, check)
+
+
+@invariant("RPN-FORMATS", "Ids, ARN, E.164 number, timestamp and price are well formed", "should")
+def test_formats(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """PhoneNumberId is ``phone-`` + 32 lowercase hex; PhoneNumberArn is
+    ``arn:aws:sms-voice:<region>:<12-digit account>:phone-number/<PhoneNumberId>`` for the
+    signing region; PhoneNumber is E.164 with the calling code of the requested country
+    (US and CA share +1, so the check is at calling-code level); CreatedTimestamp is
+    within 15 minutes of the request; MonthlyLeasingPrice is a decimal string."""
+
+    def check(params: dict[str, Any], outcome: Any) -> None:
+        problems = format_problems(params, outcome.body, endpoint.region)
+        require(not problems, "RPN-FORMATS", "; ".join(problems), outcome, params)
+
+    _each_success(endpoint, ledger, check)
+
+
+SIMULATOR = st.fixed_dictionaries(
+    {
+        "IsoCountryCode": st.just("US"),
+        "MessageType": st.just("TRANSACTIONAL"),
+        "NumberType": st.just("SIMULATOR"),
+        "NumberCapabilities": st.sampled_from([["SMS"], ["VOICE"], ["SMS", "VOICE"]]),
+    }
+)
+
+
+@invariant("RPN-SIMULATOR", "A US transactional simulator number can be requested", "should")
+def test_simulator_number_succeeds(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """The one request documented to succeed at no cost: IsoCountryCode US, MessageType
+    TRANSACTIONAL, NumberType SIMULATOR (with SMS and/or VOICE). An endpoint that
+    cannot serve it has not implemented the operation's success path."""
+
+    @network_settings()
+    @given(params=SIMULATOR)
+    def run(params: dict[str, Any]) -> None:
+        with ledger.scope():
+            outcome = ledger.request(params)
+            require(
+                outcome.ok,
+                "RPN-SIMULATOR",
+                f"a US TRANSACTIONAL SIMULATOR request was refused "
+                f"(HTTP {outcome.status} {outcome.error_code or outcome.exchange.error or ''})"
+                + _not_implemented_hint(outcome),
+                outcome,
+                params,
+            )
+
+    run()
+
+
+def _not_implemented_hint(outcome: Any) -> str:
+    """Say plainly when the endpoint does not implement the operation at all."""
+    code = outcome.error_code or ""
+    media = outcome.exchange.header("Content-Type") or "no Content-Type"
+    if code in ("UnknownOperationException", "NotImplemented", "InvalidAction"):
+        return f". The endpoint does not implement {OPERATION} ({code})."
+    if outcome.status is not None and (outcome.json_error or not code):
+        return (
+            f". The endpoint does not implement {OPERATION}: its answer is not an awsJson "
+            f"response (HTTP {outcome.status}, {media})."
+        )
+    return ""

@@ -1,0 +1,147 @@
+"""The conformance suite run as users run it, against the reference and broken variants.
+
+Each run is a real ``pytest --pyargs conformance`` in a subprocess; the variants are the
+reference endpoint with one reply hook corrupting its answers (tests may use the
+reference's internals; the suite itself may not).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.invariants import load_registry
+from conformance.reference import ReferenceServer, Reply
+
+Hook = Callable[[Reply], Reply]
+
+
+def run_suite(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict[str, Any]]:
+    report_dir = pytester.path / "report"
+    result = pytester.runpytest_subprocess(
+        "--pyargs",
+        "conformance",
+        "--hypothesis-profile=quick",
+        "-p",
+        "no:cacheprovider",
+        "--conformance-report",
+        str(report_dir),
+        *args,
+    )
+    report_file = report_dir / "report.json"
+    report = json.loads(report_file.read_text()) if report_file.exists() else {}
+    return result, report
+
+
+def statuses(report: dict[str, Any]) -> dict[str, str]:
+    return {entry["id"]: entry["status"] for entry in report["invariants"]}
+
+
+def test_the_reference_passes_every_invariant(pytester: pytest.Pytester) -> None:
+    result, report = run_suite(pytester)
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert set(statuses(report)) == set(load_registry())
+    assert set(statuses(report).values()) == {"passed"}
+    assert report["versions"]["api_version"] == "2022-03-31"
+    assert report["stats"]["requests"] > 100
+    result.stdout.fnmatch_lines(["*verdict: CONFORMS*"])
+
+
+def _wrong_message_type(reply: Reply) -> Reply:
+    if reply.operation == "RequestPhoneNumber" and reply.status == 200:
+        reply.body["MessageType"] = "PROMOTIONAL"
+    return reply
+
+
+def _conflict_status(reply: Reply) -> Reply:
+    if reply.status == 400:
+        reply.status = 409
+    return reply
+
+
+def _no_request_id(reply: Reply) -> Reply:
+    reply.headers["x-amzn-RequestId"] = ""
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("hook", "caught_by"),
+    [
+        (_wrong_message_type, "RPN-ECHO"),
+        (_conflict_status, "ERR-STATUS-400"),
+        (_no_request_id, "PROTO-REQUEST-ID"),
+    ],
+)
+def test_a_broken_variant_fails_its_invariant(
+    pytester: pytest.Pytester, hook: Hook, caught_by: str
+) -> None:
+    with ReferenceServer(hooks=[hook]) as server:
+        result, report = run_suite(pytester, "--endpoint", server.url)
+    assert result.ret == 1
+    assert statuses(report)[caught_by] == "failed"
+    entry = next(e for e in report["invariants"] if e["id"] == caught_by)
+    failure = entry["failures"][0]
+    assert failure["exchange"]["request"]["url"].startswith(server.url)
+    assert "boto3.client(" in failure["reproducer"]["boto3"]
+    assert failure["reproducer"]["http"].startswith("curl ")
+    result.stdout.fnmatch_lines([f"*FAILED {caught_by}*", "*DOES NOT CONFORM*"])
+
+
+def test_levels_above_the_gate_do_not_fail_the_run(pytester: pytest.Pytester) -> None:
+    with ReferenceServer(hooks=[_conflict_status]) as server:
+        result, report = run_suite(
+            pytester, "--endpoint", server.url, "--conformance-level", "should"
+        )
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert statuses(report)["ERR-STATUS-400"] == "failed"
+    assert statuses(report)["ERR-STATUS-CLASS"] == "passed"
+
+
+def test_no_signature_or_secret_reaches_output_or_report(pytester: pytest.Pytester) -> None:
+    with ReferenceServer(hooks=[_no_request_id]) as server:
+        result, report = run_suite(pytester, "--endpoint", server.url)
+    text = result.stdout.str() + json.dumps(report)
+    assert "Signature=<redacted>" in text
+    assert not re.search(r"Signature=[0-9a-f]{16}", text)
+    assert "conformance-dummy" not in text  # the dummy secret key
+
+
+def test_an_unreachable_endpoint_is_one_clear_error(pytester: pytest.Pytester) -> None:
+    started = time.monotonic()
+    result, _ = run_suite(pytester, "--endpoint", "http://127.0.0.1:9")
+    assert time.monotonic() - started < 30
+    assert result.ret == 3
+    out = result.stdout.str() + result.stderr.str()
+    assert "cannot reach http://127.0.0.1:9" in out
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("endpoint", ["aws", "https://sms-voice.eu-west-1.amazonaws.com"])
+def test_real_aws_is_refused_before_any_request(pytester: pytest.Pytester, endpoint: str) -> None:
+    result, report = run_suite(pytester, "--endpoint", endpoint)
+    assert result.ret == 4  # usage error: nothing collected, nothing sent
+    assert "--allow-real-aws" in result.stderr.str()
+    assert report == {}
+
+
+def test_a_bad_endpoint_value_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result, _ = run_suite(pytester, "--endpoint", "not-a-url")
+    assert result.ret == 4
+    assert "neither a URL" in result.stderr.str()
+
+
+def test_the_report_path_is_printed(pytester: pytest.Pytester) -> None:
+    result, _ = run_suite(pytester, "-k", "content_type")
+    result.stdout.fnmatch_lines([f"*report: {Path(pytester.path, 'report', 'report.json')}*"])
+
+
+def test_the_readme_lists_every_invariant_with_its_level() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    rows = dict(re.findall(r"^\| ([A-Z0-9-]+) \| (\w+) \|", readme, flags=re.M))
+    assert rows == {i.id: i.level for i in load_registry().values()}

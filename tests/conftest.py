@@ -1,0 +1,3 @@
+"""The project's own tests; pytester runs the conformance suite as a user would."""
+
+pytest_plugins = ["pytester"]
