@@ -70,10 +70,25 @@ def _no_request_id(reply: Reply) -> Reply:
     return reply
 
 
+def _release_always_succeeds(reply: Reply) -> Reply:
+    if reply.operation == "ReleasePhoneNumber" and reply.status != 200:
+        number_id = (reply.params or {}).get("PhoneNumberId")
+        reply.status, reply.body = 200, {"PhoneNumberId": number_id, "Status": "DELETED"}
+    return reply
+
+
+def _swallow_missing_pool(reply: Reply) -> Reply:
+    if reply.body.get("ResourceType") == "pool":
+        reply.body["ResourceType"] = "phone-number"
+    return reply
+
+
 @pytest.mark.parametrize(
     ("hook", "caught_by"),
     [
         (_wrong_message_type, "RPN-ECHO"),
+        (_release_always_succeeds, "LIFECYCLE"),
+        (_swallow_missing_pool, "RES-NOT-FOUND"),
         (_conflict_status, "ERR-STATUS-400"),
         (_no_request_id, "PROTO-REQUEST-ID"),
     ],
