@@ -10,6 +10,7 @@ exist in the US for TRANSACTIONAL traffic), and only enum values the model still
 from __future__ import annotations
 
 import functools
+import operator
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -97,16 +98,20 @@ def _request_phone_number(generic: ValueCompiler, root: StructureShape) -> Refin
 
     tag_list = _member(root, "Tags")
     tag_shape = tag_list.member  # type: ignore[attr-defined]
-    realistic_tag = st.fixed_dictionaries(
-        {
-            "Key": st.sampled_from(_checked(_member(tag_shape, "Key"), list(_TAG_KEYS))),
-            "Value": st.sampled_from(_checked(_member(tag_shape, "Value"), list(_TAG_VALUES))),
-        }
+    # (Key, Value) pairs unique by their first item: Hypothesis then draws the keys as a
+    # unique sample (no redraws of a key already taken, as a list of tag dicts unique by
+    # key needed) and the values beside them.
+    realistic_pair = st.tuples(
+        st.sampled_from(_checked(_member(tag_shape, "Key"), list(_TAG_KEYS))),
+        st.sampled_from(_checked(_member(tag_shape, "Value"), list(_TAG_VALUES))),
     )
     lo, hi = tag_list.metadata.get("min", 0), tag_list.metadata.get("max")
     generic_tag = generic.compile(tag_shape, "Tags[]")
+    realistic_pairs = st.lists(
+        realistic_pair, min_size=lo, max_size=len(_TAG_KEYS), unique_by=operator.itemgetter(0)
+    )
     tag_options = [
-        st.lists(realistic_tag, min_size=lo, max_size=len(_TAG_KEYS), unique_by=_key),
+        realistic_pairs.map(_tags_of_pairs),
         st.lists(generic_tag, min_size=lo, max_size=lo + 4, unique_by=_key),
     ]
     if hi is not None:
@@ -141,15 +146,23 @@ def _simulator_success(root: StructureShape, overrides: dict[str, Strategy]) -> 
 
 
 def weighted(*options: tuple[int, Strategy]) -> Strategy:
-    """Pick among cheap strategies with integer weights (``one_of`` has no weights and
-    drops repeated branches). Every branch is drawn; only use it for small leaves."""
-    slots = [i for i, (weight, _) in enumerate(options) for _ in range(weight)]
-    choose = st.sampled_from(slots)
-    return st.tuples(choose, *(s for _, s in options)).map(lambda t: t[1 + t[0]])
+    """Pick among strategies with integer weights (``one_of`` has no weights and drops
+    repeated branches). Only the chosen branch is drawn: drawing every branch and
+    keeping one (``tuples(...).map``) paid for the unused ones on every example."""
+    slots = [strategy for weight, strategy in options for _ in range(weight)]
+    return st.sampled_from(slots).flatmap(_itself)
+
+
+def _itself(strategy: Strategy) -> Strategy:
+    return strategy
 
 
 def _key(tag: dict[str, Any]) -> Any:
     return tag["Key"]
+
+
+def _tags_of_pairs(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"Key": key, "Value": value} for key, value in pairs]
 
 
 def _problems(shape: Shape, value: Any) -> list[Any]:

@@ -136,6 +136,11 @@ _TILE_ABOVE = 64
 def _alphabet(char_re: re.Pattern[str]) -> st.SearchStrategy[str] | None:
     """A strategy of single characters matching ``char_re``, or None if none exist."""
     if all(char_re.fullmatch(c) for c in _BROAD_SAMPLES):
+        excluded = _unmatched(char_re.pattern)
+        if excluded is not None:
+            # The same characters as the filter below, without a filtered draw (and the
+            # odd redraw) for every character of every string.
+            return st.characters(codec="utf-8", exclude_characters=excluded)
         return st.characters(codec="utf-8").filter(char_re.fullmatch)
     chars = "".join(c for c in _PROBE if char_re.fullmatch(c))
     if not chars:
@@ -143,6 +148,24 @@ def _alphabet(char_re: re.Pattern[str]) -> st.SearchStrategy[str] | None:
     if len(chars) > _ALPHABET_LIMIT:
         return st.characters(codec="utf-8").filter(char_re.fullmatch)
     return st.sampled_from(chars)
+
+
+_EXCLUDE_LIMIT = 256
+
+
+@functools.cache
+def _every_character() -> str:
+    """Every code point that ``st.characters(codec="utf-8")`` can draw (no surrogates)."""
+    return "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+
+
+@functools.cache
+def _unmatched(char_pattern: str) -> str | None:
+    """Every drawable character that the one-character ``char_pattern`` does not match,
+    if there are at most ``_EXCLUDE_LIMIT`` of them (checked over the whole code space,
+    so excluding them is exact), else None."""
+    unmatched = re.sub(f"(?:{char_pattern})+", "", _every_character())
+    return unmatched if len(unmatched) <= _EXCLUDE_LIMIT else None
 
 
 @dataclass(frozen=True)

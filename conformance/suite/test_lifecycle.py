@@ -77,13 +77,12 @@ def test_number_lifecycle(endpoint: EndpointClient, ledger: Ledger) -> None:
             number_id = created["PhoneNumberId"]
             self.protected[number_id] = bool(params.get("DeletionProtectionEnabled", False))
             listed = self._describe(number_id, params)
-            require(
-                listed is not None,
-                "LIFECYCLE",
-                f"DescribePhoneNumbers does not list the new number {number_id}",
-                self.last,
-                params,
-            )
+            if listed is None:
+                raise _fail(
+                    f"DescribePhoneNumbers does not list the new number {number_id}",
+                    self.last,
+                    params,
+                )
             differ = [
                 f"{f}: {created.get(f)!r} != {listed.get(f)!r}"
                 for f in LISTED_FIELDS
