@@ -8,6 +8,7 @@ plugin is inert for other test suites.
 from __future__ import annotations
 
 import os
+import random
 import time
 from collections.abc import Generator, Iterator
 from typing import Any
@@ -82,7 +83,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _suite_requested(config: pytest.Config) -> bool:
+    """Did this run ask for the conformance suite (not just have the plugin installed)?"""
+    args = [str(a) for a in config.args]
+    return bool(
+        config.getoption("conformance_report")
+        or config.getoption("endpoint") != "reference"
+        or any(a == "conformance" or a.startswith("conformance/") or "suite" in a for a in args)
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before Hypothesis' own plugin reads the seed option
 def pytest_configure(config: pytest.Config) -> None:
+    from_controller = getattr(config, "workerinput", {}).get("conformance_seed")
+    if from_controller is not None:  # an xdist worker runs with the controller's seed
+        config.option.hypothesis_seed = from_controller
+    elif _suite_requested(config) and config.getoption("hypothesis_seed", default=None) is None:
+        # A certificate must be repeatable: pick the seed here so the report can name it.
+        config.option.hypothesis_seed = str(random.randrange(2**32))
     config.addinivalue_line(
         "markers", "conformance(id, level): the invariant a conformance test checks"
     )
@@ -107,6 +125,12 @@ def pytest_configure(config: pytest.Config) -> None:
         profile=config.getoption("hypothesis_profile", default=None),
         gate_level=config.getoption("conformance_level"),
     )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: hand the run's seed to every worker."""
+    node.workerinput["conformance_seed"] = node.config.getoption("hypothesis_seed", default=None)
 
 
 @pytest.fixture(scope="session")
@@ -138,8 +162,7 @@ def endpoint(
         credentials,
         timeout=config.getoption("request_timeout"),
     )
-    results = config.stash[_RESULTS]
-    results.clients.append(client)
+    _CLIENTS.append(client)
     yield client
     client.close()
 
@@ -165,7 +188,10 @@ def pytest_runtest_makereport(
     if marker is None:
         return report
     invariant_id = marker.kwargs["id"]
+    if report.when == "setup" and report.passed:
+        return report
     report.user_properties.append(("conformance_invariant", invariant_id))
+    report.user_properties.append(("conformance_stats", _stats_since_last_report()))
     if call.excinfo is None or report.when != "call":
         return report
     failures = [f.to_dict() for f in _invariant_failures(call.excinfo.value)]
@@ -193,10 +219,24 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if _CONFIG:
         results = _CONFIG[0].stash[_RESULTS]
         results.record(report, props["conformance_invariant"], props.get("conformance_failures"))
+        results.add_stats(props.get("conformance_stats"))
 
 
 # pytest_runtest_logreport gets no config; the configured run is remembered here.
 _CONFIG: list[pytest.Config] = []
+# Clients of this process (an xdist worker's own), and what their counters last reported.
+_CLIENTS: list[EndpointClient] = []
+_REPORTED = {"requests": 0, "throttled_retries": 0}
+
+
+def _stats_since_last_report() -> dict[str, int]:
+    totals = {
+        "requests": sum(c.stats.requests for c in _CLIENTS),
+        "throttled_retries": sum(c.stats.throttled_retries for c in _CLIENTS),
+    }
+    delta = {k: totals[k] - _REPORTED[k] for k in totals}
+    _REPORTED.update(totals)
+    return delta
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -18,7 +18,7 @@ import hypothesis
 
 import strategies
 
-from .invariants import LEVELS, REGISTRY
+from .invariants import LEVELS, load_registry
 from .targets import Target
 
 SUITE_VERSION = "0.1.0"
@@ -54,8 +54,14 @@ class RunResults:
     duration_s: float = 0.0
     exit_status: int | None = None
     invariants: dict[str, InvariantResult] = field(default_factory=dict)
-    clients: list[Any] = field(default_factory=list)
+    requests: int = 0
+    throttled_retries: int = 0
     path: Path | None = None
+
+    def add_stats(self, stats: dict[str, int] | None) -> None:
+        """Counts sent along with each test report (so xdist workers' counts arrive)."""
+        self.requests += (stats or {}).get("requests", 0)
+        self.throttled_retries += (stats or {}).get("throttled_retries", 0)
 
     def record(self, report: Any, invariant_id: str, failures: list[dict[str, Any]] | None) -> None:
         if report.when != "call" and not (report.failed or report.skipped):
@@ -97,16 +103,13 @@ class RunResults:
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
             "duration_s": self.duration_s,
             "exit_status": self.exit_status,
-            "stats": {
-                "requests": sum(c.stats.requests for c in self.clients),
-                "throttled_retries": sum(c.stats.throttled_retries for c in self.clients),
-            },
+            "stats": {"requests": self.requests, "throttled_retries": self.throttled_retries},
             "summary": self.summary(),
             "invariants": [self._invariant_dict(i) for i in sorted(self.invariants)],
         }
 
     def _invariant_dict(self, invariant_id: str) -> dict[str, Any]:
-        meta = REGISTRY.get(invariant_id)
+        meta = load_registry().get(invariant_id)
         result = self.invariants[invariant_id]
         entry: dict[str, Any] = {
             "id": invariant_id,
@@ -128,16 +131,17 @@ class RunResults:
         return out
 
     def summary_lines(self) -> list[str]:
+        registry = load_registry()
         lines = ["", "PinpointSMSVoiceV2 conformance: " + (self.target.url or self.target.name)]
         for level in LEVELS:
-            ids = [i for i in sorted(self.invariants) if REGISTRY[i].level == level]
+            ids = [i for i in sorted(self.invariants) if registry[i].level == level]
             if not ids:
                 continue
             passed = sum(1 for i in ids if self.invariants[i].status == "passed")
             lines.append(f"  {level:<7} {passed}/{len(ids)} invariants passed")
         failed = [r for r in self.invariants.values() if r.status == "failed"]
         for result in failed[:10]:
-            meta = REGISTRY[result.id]
+            meta = registry[result.id]
             first = next(iter(result.failures.values()), None)
             why = first["message"] if first else (result.note or "")
             lines.append(f"  FAILED {result.id} [{meta.level}] {meta.title}: {_short(why)}")
@@ -145,6 +149,8 @@ class RunResults:
             "CONFORMS" if not failed else f"DOES NOT CONFORM ({len(failed)} invariants failed)"
         )
         lines.append(f"  verdict: {verdict}")
+        if self.seed is not None:
+            lines.append(f"  seed: {self.seed} (repeat the run with --hypothesis-seed={self.seed})")
         if self.path is not None:
             lines.append(f"  report: {self.path}")
         return lines

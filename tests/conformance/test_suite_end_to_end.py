@@ -160,3 +160,16 @@ def test_the_readme_lists_every_invariant_with_its_level() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     rows = dict(re.findall(r"^\| ([A-Z0-9-]+) \| (\w+) \|", readme, flags=re.M))
     assert rows == {i.id: i.level for i in load_registry().values()}
+
+
+def test_xdist_and_junitxml_work_and_the_seed_repeats(pytester: pytest.Pytester) -> None:
+    junit = pytester.path / "junit.xml"
+    result, report = run_suite(pytester, "-n", "2", "--junitxml", str(junit))
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert set(statuses(report).values()) == {"passed"}
+    assert report["stats"]["requests"] > 100  # counted on the workers, summed here
+    assert "conformance" in junit.read_text()
+    seed = report["seed"]
+    assert isinstance(seed, str) and seed.isdigit()
+    again, report_again = run_suite(pytester, "-k", "FORMATS", f"--hypothesis-seed={seed}")
+    assert again.ret == 0 and report_again["seed"] == seed
