@@ -29,7 +29,15 @@ from strategies import DEFAULT_SERVICE, service_model
 from .exchange import Exchange
 
 THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"})
-MAX_THROTTLE_RETRIES = 4
+MAX_THROTTLE_RETRIES = 8
+MAX_SILENT_IN_A_ROW = 3
+
+
+class EndpointUnavailable(BaseException):
+    """The endpoint stopped answering: ends the run instead of failing every example.
+
+    A BaseException so that Hypothesis does not shrink on it or retry it.
+    """
 
 
 def error_type(headers: dict[str, str], body: Any) -> str | None:
@@ -115,6 +123,8 @@ class EndpointClient:
         self._target_prefix = self.model.metadata["targetPrefix"]
         self._signing_name = self.model.signing_name
         self._local = threading.local()
+        self._silent = 0
+        self._silence_lock = threading.Lock()
         session = botocore.session.Session()
         self._client = session.create_client(
             service,
@@ -145,27 +155,46 @@ class EndpointClient:
         self._local.response = http_response
 
     def call(self, operation: str, params: dict[str, Any]) -> Outcome:
-        """Send through botocore; on ThrottlingException back off and retry (bounded)."""
+        """Send through botocore (boto3's own reading of the answer is kept too)."""
         method = getattr(self._client, xform_name(operation))
+        return self._with_retries(lambda: self._send_botocore(operation, method, params))
+
+    def _send_botocore(self, operation: str, method: Any, params: dict[str, Any]) -> Outcome:
+        self._local.request = self._local.response = None
+        sdk_code = None
+        failure = None
+        try:
+            method(**params)
+        except ClientError as e:
+            sdk_code = e.response.get("Error", {}).get("Code") or None
+        except (BotoCoreError, ValueError, TypeError) as e:
+            failure = f"{type(e).__name__}: {e}"
+        return self._outcome_from_botocore(operation, sdk_code, failure)
+
+    def _with_retries(self, send: Any) -> Outcome:
+        """Count every attempt; back off and retry throttling (bounded); give up on an
+        endpoint that stopped answering."""
         retries = 0
         while True:
-            self._local.request = self._local.response = None
-            sdk_code = None
-            failure = None
-            try:
-                method(**params)
-            except ClientError as e:
-                sdk_code = e.response.get("Error", {}).get("Code") or None
-            except (BotoCoreError, ValueError, TypeError) as e:
-                failure = f"{type(e).__name__}: {e}"
-            outcome = self._outcome_from_botocore(operation, sdk_code, failure)
-            outcome.throttled_retries = retries
+            outcome: Outcome = send()
             self.stats.add(requests=1)
+            self._note_silence(outcome)
             if outcome.error_code not in THROTTLING_CODES or retries >= MAX_THROTTLE_RETRIES:
+                outcome.throttled_retries = retries
                 return outcome
             retries += 1
             self.stats.add(throttled=1)
-            time.sleep(min(0.05 * 2**retries, 1.0))
+            time.sleep(min(0.02 * 2**retries, 1.0))
+
+    def _note_silence(self, outcome: Outcome) -> None:
+        with self._silence_lock:
+            self._silent = self._silent + 1 if outcome.status is None else 0
+            silent = self._silent
+        if silent >= MAX_SILENT_IN_A_ROW:
+            raise EndpointUnavailable(
+                f"{self.url} stopped answering ({silent} requests in a row got no response; "
+                f"last: {outcome.exchange.error})"
+            )
 
     def _outcome_from_botocore(
         self, operation: str, sdk_code: str | None, failure: str | None
@@ -214,6 +243,13 @@ class EndpointClient:
 
         ``target`` overrides the ``X-Amz-Target`` header ("" leaves it out).
         """
+        return self._with_retries(
+            lambda: self._send_raw(operation, body, target, content_type, sign)
+        )
+
+    def _send_raw(
+        self, operation: str, body: Any, target: str | None, content_type: str, sign: bool
+    ) -> Outcome:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         headers = {"Content-Type": content_type}
         target_header = f"{self._target_prefix}.{operation}" if target is None else target
@@ -224,7 +260,6 @@ class EndpointClient:
             SigV4Auth(self.credentials, self._signing_name, self.region).add_auth(request)
         prepared = request.prepare()
         started = time.perf_counter()
-        self.stats.add(requests=1)
         try:
             response = self._pool.request(
                 "POST",

@@ -17,7 +17,7 @@ import pytest
 from botocore.credentials import Credentials
 from hypothesis import HealthCheck, settings
 
-from .client import EndpointClient, dummy_credentials
+from .client import EndpointClient, EndpointUnavailable, dummy_credentials
 from .invariants import LEVELS, REGISTRY, InvariantFailure
 from .results import RunResults
 from .targets import Target, TargetError, check_reachable, describe, embedded
@@ -193,6 +193,11 @@ def pytest_runtest_makereport(
     report.user_properties.append(("conformance_invariant", invariant_id))
     report.user_properties.append(("conformance_stats", _stats_since_last_report()))
     if call.excinfo is None or report.when != "call":
+        return report
+    if isinstance(call.excinfo.value, EndpointUnavailable):
+        message = f"conformance: {call.excinfo.value}"
+        item.session.shouldstop = message
+        report.longrepr = message
         return report
     failures = [f.to_dict() for f in _invariant_failures(call.excinfo.value)]
     report.user_properties.append(("conformance_failures", failures))

@@ -173,3 +173,48 @@ def test_xdist_and_junitxml_work_and_the_seed_repeats(pytester: pytest.Pytester)
     assert isinstance(seed, str) and seed.isdigit()
     again, report_again = run_suite(pytester, "-k", "FORMATS", f"--hypothesis-seed={seed}")
     assert again.ret == 0 and report_again["seed"] == seed
+
+
+def test_a_hanging_endpoint_ends_the_run_with_one_message(pytester: pytest.Pytester) -> None:
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept_and_say_nothing() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept_and_say_nothing, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        started = time.monotonic()
+        result, report = run_suite(pytester, "--endpoint", url, "--request-timeout", "0.5")
+        assert time.monotonic() - started < 60
+    finally:
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        listener.close()
+    assert result.ret != 0
+    out = result.stdout.str()
+    assert out.count("stopped answering") >= 1
+    assert "Traceback" not in out
+    assert report["summary"]["failed"] >= 1  # the report of what did run is written
+
+
+def test_throttling_is_retried_and_counted_not_failed(pytester: pytest.Pytester) -> None:
+    with ReferenceServer(throttle_rate=0.1, seed=7) as server:
+        result, report = run_suite(pytester, "--endpoint", server.url, "-k", "SCHEMA or ECHO")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert report["stats"]["throttled_retries"] > 0
