@@ -244,6 +244,16 @@ def _stats_since_last_report() -> dict[str, int]:
     return delta
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    results = config.stash.get(_RESULTS, None)
+    if results is None:
+        return
+    for item in items:
+        marker = item.get_closest_marker("conformance")
+        if marker is not None:
+            results.expect(marker.kwargs["id"])
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[_RESULTS].started = time.time()

@@ -22,7 +22,7 @@ from .invariants import LEVELS, load_registry
 from .targets import Target
 
 SUITE_VERSION = "0.1.0"
-_RANK = {"passed": 0, "skipped": 1, "failed": 2}
+_RANK = {"pending": -1, "passed": 0, "skipped": 1, "failed": 2}
 
 
 @dataclass
@@ -63,11 +63,14 @@ class RunResults:
         self.requests += (stats or {}).get("requests", 0)
         self.throttled_retries += (stats or {}).get("throttled_retries", 0)
 
+    def expect(self, invariant_id: str) -> None:
+        """A collected invariant: reported even if the run ends before it runs."""
+        self.invariants.setdefault(invariant_id, InvariantResult(invariant_id, "pending"))
+
     def record(self, report: Any, invariant_id: str, failures: list[dict[str, Any]] | None) -> None:
+        result = self.invariants.setdefault(invariant_id, InvariantResult(invariant_id, "pending"))
         if report.when != "call" and not (report.failed or report.skipped):
-            self.invariants.setdefault(invariant_id, InvariantResult(invariant_id))
             return
-        result = self.invariants.setdefault(invariant_id, InvariantResult(invariant_id))
         if hasattr(report, "wasxfail") and failures:
             status, note = "failed", report.wasxfail
         elif report.failed:
@@ -80,6 +83,10 @@ class RunResults:
 
     def finish(self, exit_status: int) -> None:
         self.exit_status = int(exit_status)
+        why = "interrupted" if exit_status == 2 else "stopped early"
+        for result in self.invariants.values():
+            if result.status == "pending":
+                result.status, result.note = "skipped", f"not run: the run was {why}"
         self.duration_s = round(time.time() - self.started, 3)
 
     def summary(self) -> dict[str, int]:

@@ -218,3 +218,57 @@ def test_throttling_is_retried_and_counted_not_failed(pytester: pytest.Pytester)
         result, report = run_suite(pytester, "--endpoint", server.url, "-k", "SCHEMA or ECHO")
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert report["stats"]["throttled_retries"] > 0
+
+
+def _reference_processes() -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if b"-m conformance.reference" in cmdline:
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").exists(), reason="reads /proc to find processes")
+def test_ctrl_c_writes_the_report_and_stops_the_reference(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    before = _reference_processes()
+    report_dir = tmp_path / "report"
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--pyargs",
+            "conformance",
+            "-p",
+            "no:cacheprovider",
+            "--hypothesis-profile=thorough",
+            "--conformance-report",
+            str(report_dir),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not (_reference_processes() - before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(3)  # let some invariants finish
+    run.send_signal(signal.SIGINT)
+    out, _ = run.communicate(timeout=60)
+    assert run.returncode == 2, out[-2000:]
+    assert "KeyboardInterrupt" in out
+    report = json.loads((report_dir / "report.json").read_text())
+    assert report["exit_status"] == 2
+    assert report["invariants"], "the invariants that did run are reported"
+    time.sleep(0.5)
+    assert not (_reference_processes() - before), "the embedded reference was left running"
