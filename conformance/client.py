@@ -307,6 +307,10 @@ def _read(exchange: Exchange, sdk_code: str | None) -> Outcome:
     return outcome
 
 
-def dummy_credentials() -> Credentials:
+DUMMY_SECRET = "conformance-dummy"
+
+
+def dummy_credentials(access_key: str | None = None) -> Credentials:
     """Static credentials for non-AWS endpoints; a fresh access key is a fresh account."""
-    return Credentials(f"AKIDCONFORMANCE{uuid.uuid4().hex[:12].upper()}", "conformance-dummy")
+    key = access_key or f"AKIDCONFORMANCE{uuid.uuid4().hex[:12].upper()}"
+    return Credentials(key, DUMMY_SECRET)

@@ -1,47 +1,128 @@
 """Numbers the suite created, so that every one is released again.
 
 Each example releases what it requested (clearing deletion protection first), so a run
-leaves nothing behind and never meets a quota it caused itself.
+leaves nothing behind and never meets a quota it caused itself. With a ledger file
+(always on for real AWS) every new number is written down at once, so a crash or
+Ctrl-C leaves a list that the next run, or ``python -m conformance cleanup``, releases.
+On real AWS a spend guard also refuses, before sending, any request that could lease a
+paid number: only SIMULATOR numbers, and at most a set number of them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from .client import EndpointClient, Outcome
+from hypothesis import reject
+
+from .client import DUMMY_SECRET, EndpointClient, Outcome
+
+SIMULATOR = "SIMULATOR"
+
+
+class SpendGuard:
+    """Refuses RequestPhoneNumber bodies that could cost money, and any once ``limit``
+    numbers were created (per process: each xdist worker has its own guard)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.created = 0
+        self._lock = threading.Lock()
+
+    def admit(self, body: Any) -> bool:
+        if not isinstance(body, dict) or body.get("NumberType") != SIMULATOR:
+            return False
+        with self._lock:
+            return self.created < self.limit
+
+    def count(self) -> None:
+        with self._lock:
+            self.created += 1
 
 
 class Ledger:
-    def __init__(self, client: EndpointClient) -> None:
+    def __init__(
+        self,
+        client: EndpointClient,
+        path: Path | None = None,
+        guard: SpendGuard | None = None,
+    ) -> None:
         self.client = client
+        self.path = path
+        self.guard = guard
         self._ids: dict[str, None] = {}
         self._lock = threading.Lock()
 
+    # -- the file ------------------------------------------------------------------
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        record = {
+            "endpoint": self.client.url,
+            "region": self.client.region,
+            "numbers": list(self._ids),
+        }
+        if self.client.credentials.secret_key == DUMMY_SECRET:  # not a secret: a test account
+            record["dummy_access_key"] = self.client.credentials.access_key
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        with open(temporary, "w") as out:
+            json.dump(record, out, indent=2)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, self.path)
+
+    def adopt_leftovers(self) -> list[str]:
+        """Take over the numbers an earlier run's ledger still lists (same endpoint)."""
+        if self.path is None or not self.path.exists():
+            return []
+        record = json.loads(self.path.read_text() or "{}")
+        if record.get("endpoint") != self.client.url or record.get("region") != self.client.region:
+            return []
+        with self._lock:
+            for number_id in record.get("numbers", []):
+                self._ids[number_id] = None
+        return list(record.get("numbers", []))
+
+    # -- requesting ------------------------------------------------------------------
     def note(self, outcome: Outcome) -> None:
         """Remember the number a successful RequestPhoneNumber created."""
         if outcome.ok and isinstance(outcome.body, dict):
             number_id = outcome.body.get("PhoneNumberId")
             if isinstance(number_id, str):
                 with self._lock:
+                    new = number_id not in self._ids
                     self._ids[number_id] = None
+                    self._save()
+                if new and self.guard is not None:
+                    self.guard.count()
+
+    def admit(self, body: Any) -> None:
+        """Reject the current example (never sent) if the spend guard refuses ``body``."""
+        if self.guard is not None and not self.guard.admit(body):
+            reject()  # not a SIMULATOR request, or the cap on real numbers is reached
 
     def request(self, params: dict[str, Any]) -> Outcome:
+        self.admit(params)
         outcome = self.client.call("RequestPhoneNumber", params)
         self.note(outcome)
         return outcome
 
     def request_raw(self, body: Any) -> Outcome:
+        self.admit(body)
         outcome = self.client.call_raw("RequestPhoneNumber", body)
         self.note(outcome)
         return outcome
 
+    # -- releasing -------------------------------------------------------------------
     def release_all(self) -> list[str]:
-        """Release every noted number; returns the ids that could not be released."""
+        """Release every noted number; returns (and keeps listed) those still held."""
         with self._lock:
-            ids, self._ids = list(self._ids), {}
+            ids = list(self._ids)
         left = []
         for number_id in ids:
             self.client.call(
@@ -49,7 +130,11 @@ class Ledger:
                 {"PhoneNumberId": number_id, "DeletionProtectionEnabled": False},
             )
             released = self.client.call("ReleasePhoneNumber", {"PhoneNumberId": number_id})
-            if not released.ok and released.error_code != "ResourceNotFoundException":
+            if released.ok or released.error_code == "ResourceNotFoundException":
+                with self._lock:
+                    self._ids.pop(number_id, None)
+                    self._save()
+            else:
                 left.append(number_id)
         return left
 

@@ -7,18 +7,22 @@ plugin is inert for other test suites.
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import time
 from collections.abc import Generator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.credentials import Credentials
 from hypothesis import HealthCheck, settings
+from hypothesis.errors import Unsatisfiable
 
 from .client import EndpointClient, EndpointUnavailable, dummy_credentials
 from .invariants import LEVELS, REGISTRY, InvariantFailure
+from .ledger import Ledger, SpendGuard
 from .results import RunResults
 from .targets import Target, TargetError, check_reachable, describe, embedded
 
@@ -26,15 +30,18 @@ settings.register_profile("quick", max_examples=20)
 settings.register_profile("thorough", max_examples=500)
 
 
+# On real AWS the spend guard rejects most generated requests before they are sent.
+_GUARDED: list[bool] = []
+
+
 def network_settings() -> settings:
     """What every conformance property needs on top of the profile in force (so call it
     at test time, not import time): a network round-trip per example is slower than
-    Hypothesis assumes."""
-    return settings(
-        settings.default,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    )
+    Hypothesis assumes, and on real AWS the spend guard filters most requests out."""
+    checks = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    if _GUARDED:
+        checks.append(HealthCheck.filter_too_much)
+    return settings(settings.default, deadline=None, suppress_health_check=checks)
 
 
 _RESULTS = pytest.StashKey[RunResults]()
@@ -67,6 +74,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="allow requests to a real AWS endpoint (refused otherwise)",
+    )
+    group.addoption(
+        "--max-real-numbers",
+        type=int,
+        default=5,
+        help="on real AWS, the most SIMULATOR numbers a run may request (default 5)",
+    )
+    group.addoption(
+        "--conformance-ledger",
+        metavar="PATH",
+        default=None,
+        help="file listing the numbers a run holds until it releases them (default on real "
+        "AWS: conformance-ledger.json); a later run releases what it still lists",
+    )
+    group.addoption(
+        "--conformance-assume-aws",
+        action="store_true",
+        default=False,
+        help=argparse.SUPPRESS,  # tests of the suite itself: treat a local URL as real AWS
     )
     group.addoption(
         "--use-env-credentials",
@@ -108,15 +134,13 @@ def pytest_configure(config: pytest.Config) -> None:
         target = describe(config.getoption("endpoint"), config.getoption("region"))
     except TargetError as e:
         raise pytest.UsageError(str(e)) from e
+    if config.getoption("conformance_assume_aws"):
+        target = Target(target.url, "aws", target.name)
     if target.is_aws and not config.getoption("allow_real_aws"):
         raise pytest.UsageError(
-            f"{target.url} is real AWS: refused before sending anything. Real numbers "
-            "cost money; pass --allow-real-aws to certify AWS itself."
-        )
-    if target.is_aws:
-        raise pytest.UsageError(
-            "certifying real AWS needs the number ledger and cleanup, which this version "
-            "does not have yet; nothing was sent."
+            f"{target.url or target.name} is real AWS: refused before sending anything. Real "
+            "numbers cost money; pass --allow-real-aws to certify AWS itself (only SIMULATOR "
+            "numbers are then requested, at most --max-real-numbers, all released)."
         )
     _CONFIG[:] = [config]
     config.stash[_RESULTS] = RunResults(
@@ -139,7 +163,7 @@ def conformance_target(request: pytest.FixtureRequest) -> Iterator[Target]:
     config = request.config
     target: Target = config.stash[_RESULTS].target
     try:
-        if target.kind == "url":
+        if target.kind in ("url", "aws"):
             check_reachable(target.url)
             yield target
             return
@@ -150,12 +174,12 @@ def conformance_target(request: pytest.FixtureRequest) -> Iterator[Target]:
 
 
 @pytest.fixture(scope="session")
-def endpoint(
+def conformance_endpoint(
     request: pytest.FixtureRequest, conformance_target: Target
 ) -> Iterator[EndpointClient]:
     """A client of the endpoint under test, as a fresh account of its own."""
     config = request.config
-    credentials = _credentials(config)
+    credentials = _credentials(config, conformance_target)
     client = EndpointClient(
         conformance_target.url,
         config.getoption("region"),
@@ -167,8 +191,39 @@ def endpoint(
     client.close()
 
 
-def _credentials(config: pytest.Config) -> Credentials:
-    if not config.getoption("use_env_credentials"):
+@pytest.fixture(scope="session")
+def conformance_ledger(
+    request: pytest.FixtureRequest, conformance_target: Target, conformance_endpoint: EndpointClient
+) -> Iterator[Ledger]:
+    """The numbers this run holds; leftovers of an earlier run are released first."""
+    config = request.config
+    path = config.getoption("conformance_ledger")
+    if path is None and conformance_target.is_aws:
+        path = "conformance-ledger.json"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if path is not None and worker:
+        path = str(Path(path).with_suffix(f".{worker}{Path(path).suffix}"))
+    guard = None
+    if conformance_target.is_aws:
+        guard = SpendGuard(config.getoption("max_real_numbers"))
+        _GUARDED[:] = [True]
+    book = Ledger(conformance_endpoint, Path(path) if path else None, guard)
+    book.adopt_leftovers()
+    book.release_all()
+    yield book
+    left = book.release_all()
+    if left:
+        _LEFT_BEHIND.extend(left)
+        _LEFT_BEHIND_FILE[:] = [str(path)] if path else []
+
+
+_LEFT_BEHIND: list[str] = []
+_LEFT_BEHIND_FILE: list[str] = []
+
+
+def _credentials(config: pytest.Config, target: Target) -> Credentials:
+    real_aws = target.is_aws and not config.getoption("conformance_assume_aws")
+    if not config.getoption("use_env_credentials") and not real_aws:
         return dummy_credentials()
     import botocore.session
 
@@ -193,6 +248,15 @@ def pytest_runtest_makereport(
     report.user_properties.append(("conformance_invariant", invariant_id))
     report.user_properties.append(("conformance_stats", _stats_since_last_report()))
     if call.excinfo is None or report.when != "call":
+        return report
+    if _GUARDED and isinstance(call.excinfo.value, Unsatisfiable):
+        report.outcome = "skipped"
+        report.longrepr = (
+            str(item.path),
+            item.location[1] or 0,
+            "Skipped: on real AWS the spend guard (SIMULATOR only, at most "
+            "--max-real-numbers) left no example of this property to send",
+        )
         return report
     if isinstance(call.excinfo.value, EndpointUnavailable):
         message = f"conformance: {call.excinfo.value}"
@@ -275,6 +339,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     for line in results.summary_lines():
         terminalreporter.write_line(line)
+    if _LEFT_BEHIND:
+        where = _LEFT_BEHIND_FILE[0] if _LEFT_BEHIND_FILE else "no ledger file"
+        terminalreporter.write_line(
+            f"  WARNING: {len(_LEFT_BEHIND)} numbers could not be released ({where}); "
+            f"release them with: python -m conformance cleanup --ledger {where}",
+            red=True,
+        )
 
 
 def _is_xdist_worker(config: pytest.Config) -> bool:

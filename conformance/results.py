@@ -152,9 +152,13 @@ class RunResults:
             first = next(iter(result.failures.values()), None)
             why = first["message"] if first else (result.note or "")
             lines.append(f"  FAILED {result.id} [{meta.level}] {meta.title}: {_short(why)}")
-        verdict = (
-            "CONFORMS" if not failed else f"DOES NOT CONFORM ({len(failed)} invariants failed)"
-        )
+        skipped = sum(1 for r in self.invariants.values() if r.status == "skipped")
+        if failed:
+            verdict = f"DOES NOT CONFORM ({len(failed)} invariants failed)"
+        elif skipped:
+            verdict = f"CONFORMS on what was checked; {skipped} invariants skipped (see above)"
+        else:
+            verdict = "CONFORMS"
         lines.append(f"  verdict: {verdict}")
         if self.seed is not None:
             lines.append(f"  seed: {self.seed} (repeat the run with --hypothesis-seed={self.seed})")

@@ -1,8 +1,6 @@
-"""Fixtures shared by the conformance properties."""
+"""Short names, inside the suite only, for the plugin's fixtures."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 
@@ -11,7 +9,10 @@ from conformance.ledger import Ledger
 
 
 @pytest.fixture(scope="session")
-def ledger(endpoint: EndpointClient) -> Iterator[Ledger]:
-    book = Ledger(endpoint)
-    yield book
-    book.release_all()
+def endpoint(conformance_endpoint: EndpointClient) -> EndpointClient:
+    return conformance_endpoint
+
+
+@pytest.fixture(scope="session")
+def ledger(conformance_ledger: Ledger) -> Ledger:
+    return conformance_ledger

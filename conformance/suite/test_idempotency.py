@@ -142,6 +142,7 @@ def test_concurrent_same_token(endpoint: EndpointClient, ledger: Ledger) -> None
     @given(params=VALID)
     def run(params: dict[str, Any]) -> None:
         params = _fresh(params)
+        ledger.admit(params)  # here, not in the threads: a refusal ends the example
         barrier = threading.Barrier(4)
         outcomes: list[Outcome] = []
 

@@ -272,3 +272,93 @@ def test_ctrl_c_writes_the_report_and_stops_the_reference(tmp_path: Path) -> Non
     assert report["invariants"], "the invariants that did run are reported"
     time.sleep(0.5)
     assert not (_reference_processes() - before), "the embedded reference was left running"
+
+
+def test_real_aws_mode_requests_only_capped_simulator_numbers_and_releases_them(
+    pytester: pytest.Pytester,
+) -> None:
+    reached: list[str] = []
+    created: list[str] = []
+
+    def spy(reply: Reply) -> Reply:
+        if reply.operation == "RequestPhoneNumber" and isinstance(reply.params, dict):
+            reached.append(str(reply.params.get("NumberType")))
+            if reply.status == 200:
+                created.append(reply.body["PhoneNumberId"])
+        return reply
+
+    ledger = pytester.path / "ledger.json"
+    with ReferenceServer(hooks=[spy]) as server:
+        result, report = run_suite(
+            pytester,
+            "--endpoint",
+            server.url,
+            "--conformance-assume-aws",
+            "--allow-real-aws",
+            "--max-real-numbers",
+            "3",
+            "--conformance-ledger",
+            str(ledger),
+        )
+        assert report["invariants"], result.stdout.str()[-3000:]
+        assert set(reached) == {"SIMULATOR"}, "a request that could lease a paid number was sent"
+        assert 1 <= len(created) <= 3
+        record = json.loads(ledger.read_text())
+        assert record["numbers"] == []
+        for number_id in created:
+            assert _describe_status(server.url, record["dummy_access_key"], number_id) != "ACTIVE"
+
+
+def _describe_status(url: str, access_key: str, number_id: str) -> str | None:
+    from conformance.client import EndpointClient, dummy_credentials
+
+    client = EndpointClient(url, "us-east-1", dummy_credentials(access_key))
+    outcome = client.call("DescribePhoneNumbers", {"PhoneNumberIds": [number_id]})
+    client.close()
+    if not outcome.ok:
+        return None
+    return outcome.body["PhoneNumbers"][0]["Status"]
+
+
+def test_cleanup_releases_what_a_ledger_lists(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conformance.client import EndpointClient, dummy_credentials
+
+    with ReferenceServer() as server:
+        credentials = dummy_credentials()
+        client = EndpointClient(server.url, "us-east-1", credentials)
+        outcome = client.call(
+            "RequestPhoneNumber",
+            {
+                "IsoCountryCode": "US",
+                "MessageType": "TRANSACTIONAL",
+                "NumberType": "SIMULATOR",
+                "NumberCapabilities": ["SMS"],
+                "DeletionProtectionEnabled": True,
+            },
+        )
+        client.close()
+        number_id = outcome.body["PhoneNumberId"]
+        ledger = tmp_path / "ledger.json"
+        ledger.write_text(
+            json.dumps(
+                {
+                    "endpoint": server.url,
+                    "region": "us-east-1",
+                    "numbers": [number_id],
+                    "dummy_access_key": credentials.access_key,
+                }
+            )
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "conformance", "cleanup", "--ledger", str(ledger)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "released 1 of 1" in done.stdout
+        assert json.loads(ledger.read_text())["numbers"] == []
+        assert _describe_status(server.url, credentials.access_key, number_id) != "ACTIVE"

@@ -1,0 +1,73 @@
+"""``python -m conformance cleanup --ledger FILE...``: release what a ledger still lists.
+
+A run writes every number it creates to its ledger at once and removes it on release;
+after a crash, this releases the rest (deletion protection cleared first). Real AWS is
+signed with the environment's credentials; a local endpoint with the run's dummy key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import botocore.session
+from botocore.credentials import Credentials
+
+from .client import EndpointClient, dummy_credentials
+from .ledger import Ledger
+from .targets import is_aws_url
+
+
+def _credentials(record: dict[str, str]) -> Credentials | None:
+    if "dummy_access_key" in record and not is_aws_url(record["endpoint"]):
+        return dummy_credentials(record["dummy_access_key"])
+    found = botocore.session.get_session().get_credentials()
+    if found is None:
+        return None
+    frozen = found.get_frozen_credentials()
+    return Credentials(str(frozen.access_key), str(frozen.secret_key), frozen.token)
+
+
+def cleanup(path: Path) -> int:
+    """Release the numbers ``path`` lists; returns how many are still held."""
+    record = json.loads(path.read_text() or "{}")
+    numbers = record.get("numbers", [])
+    if not numbers:
+        print(f"{path}: nothing to release")
+        return 0
+    credentials = _credentials(record)
+    if credentials is None:
+        print(f"{path}: no AWS credentials in the environment to release {len(numbers)} numbers")
+        return len(numbers)
+    client = EndpointClient(record["endpoint"], record["region"], credentials)
+    try:
+        book = Ledger(client, path)
+        book.adopt_leftovers()
+        left = book.release_all()
+    finally:
+        client.close()
+    print(
+        f"{path}: released {len(numbers) - len(left)} of {len(numbers)} numbers"
+        + (f"; still held: {', '.join(left)}" if left else "")
+    )
+    return len(left)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m conformance")
+    commands = parser.add_subparsers(dest="command", required=True)
+    clean = commands.add_parser("cleanup", help="release the numbers ledger files still list")
+    clean.add_argument("--ledger", nargs="+", required=True, type=Path, metavar="FILE")
+    args = parser.parse_args(argv)
+    missing = [str(p) for p in args.ledger if not p.exists()]
+    if missing:
+        parser.error(f"no such ledger: {', '.join(missing)}")
+    held = sum(cleanup(path) for path in args.ledger)
+    return 1 if held else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,626 @@
+"""The service core: ``handle(operation, params, ctx) -> dict`` or ``raise ServiceError``.
+
+Nothing here knows about HTTP. Input is validated against the model first, the token of
+idempotent operations is honoured, and each handler runs under its account's lock, so
+concurrent requests see a consistent state and one token creates one resource.
+
+Behaviour documented for the real service (see /work/shared/aws-behavior.md) is
+implemented as documented. Where it is not known, this reference makes a choice, in the
+common AWS pattern, and says so here; the suite must not treat these as facts:
+
+- Model-trait violations answer ValidationException Reason ``FIELD_VALIDATION_FAILED``
+  with every offending member in ``Fields``; a body that is not a JSON object answers
+  ``SerializationException`` (wire layer).
+- A reused ClientToken with *different* parameters answers ConflictException (no Reason:
+  none in the model fits); with the same parameters it replays the first answer and
+  creates nothing. Only successes are remembered; the cache is a bounded LRU, so a
+  token older than ``token_cache_size`` other tokens is forgotten.
+- RequestPhoneNumber answers Status ``PENDING`` (``ACTIVE`` for SIMULATOR numbers);
+  provisioning completes at once, so later reads show ``ACTIVE``. MonthlyLeasingPrice
+  is ``"1.00"`` for every number.
+- A request for a number that does not exist (SIMULATOR outside the US or for
+  PROMOTIONAL, TOLL_FREE outside US/CA, TEN_DLC outside the US, MMS outside US/CA, or a
+  country without numbers) answers ResourceNotFoundException, ResourceType
+  ``phone-number``, no ResourceId: the failure observed for SIMULATOR + PROMOTIONAL.
+- IsoCountryCode that is not an assigned ISO 3166-1 code: ValidationException
+  ``INVALID_PARAMETER``.
+- TEN_DLC without RegistrationId: ValidationException ``MISSING_PARAMETER``; with a
+  registration that is not ``COMPLETE``: ConflictException ``REGISTRATION_NOT_COMPLETE``.
+  New registrations start in ``registration_status`` (``CREATED`` unless configured).
+- After ReleasePhoneNumber (which answers Status ``DELETED``) the number is gone:
+  Describe/Update/Release/tagging answer ResourceNotFoundException.
+- The checks of UpdatePhoneNumber on a pooled number, CreatePool on a pooled number,
+  and ReleasePhoneNumber on a pooled number all use ``PHONE_NUMBER_ASSOCIATED_TO_POOL``.
+- CreatePool's origination identity must be a phone number id or ARN of this account;
+  anything else is looked up as a sender ID, which this reference does not have
+  (ResourceNotFoundException ``sender-id``). DeletePool answers Status ``DELETING``.
+- DeleteOptOutList of ``Default``, or of a list a number or pool uses:
+  ConflictException ``RESOURCE_DELETION_NOT_ALLOWED``.
+- An ARN that does not parse as ``arn:aws:sms-voice:...:<type>/<id>`` for a taggable
+  type: ValidationException ``INVALID_ARN``; an ARN of another account or region is
+  simply not found. Signatures are not verified.
+- Filters match when any value equals the attribute (booleans as ``true``/``false``);
+  all filters must match. Owner ``SHARED`` lists nothing (nothing is shared).
+- Quotas (per account and region) are configurable; see :class:`Quotas`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import random
+import re
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from botocore.model import ListShape, Shape, StructureShape
+
+from . import errors as E
+from . import model
+from .numbers import SIMULATOR, TEN_DLC, NumberAllocator, is_iso_country, unavailable
+from .state import DEFAULT_OPT_OUT_LIST, AccountState, Arn, Resource, Store
+from .validation import Errors, check_operation_input
+from .validation import warm as warm_validation
+
+ACTIVE = model.enum_value("NumberStatus", "ACTIVE")
+PENDING = model.enum_value("NumberStatus", "PENDING")
+DELETED = model.enum_value("NumberStatus", "DELETED")
+POOL_ACTIVE = model.enum_value("PoolStatus", "ACTIVE")
+POOL_DELETING = model.enum_value("PoolStatus", "DELETING")
+COMPLETE = model.enum_value("RegistrationStatus", "COMPLETE")
+SHARED = model.enum_value("Owner", "SHARED")
+PRICE = "1.00"
+
+Validator = Callable[[str, dict[str, Any]], tuple[dict[str, Any], Errors]]
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """Who is asking: account (from the SigV4 access key), region, and the request id."""
+
+    account_id: str
+    region: str
+    request_id: str
+
+
+class Service(Protocol):
+    """What the wire layer needs; wrap one to build a deliberately broken variant."""
+
+    @property
+    def operations(self) -> Collection[str]: ...
+
+    def handle(
+        self, operation: str, params: dict[str, Any], ctx: RequestContext
+    ) -> dict[str, Any]: ...
+
+
+class ServiceWrapper:
+    """Forwards to ``inner``; subclass and override ``handle`` to seed a bug."""
+
+    def __init__(self, inner: Service):
+        self.inner = inner
+
+    @property
+    def operations(self) -> Collection[str]:
+        return self.inner.operations
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+        return self.inner.handle(operation, params, ctx)
+
+
+@dataclass(frozen=True)
+class Quotas:
+    """Per account and region. Only live resources count (released numbers do not)."""
+
+    phone_numbers: int = 50
+    opt_out_lists: int = 100
+    registrations: int = 100
+
+
+Handler = Callable[[dict[str, Any], AccountState, RequestContext], dict[str, Any]]
+_READ_ONLY = frozenset(
+    {
+        "DescribePhoneNumbers",
+        "DescribePools",
+        "DescribeOptOutLists",
+        "DescribeRegistrations",
+        "ListTagsForResource",
+    }
+)
+_ID_PREFIX = {E.PHONE_NUMBER: "phone-", E.POOL: "pool-", E.REGISTRATION: "registration-"}
+_TAGGABLE = (E.PHONE_NUMBER, E.POOL, E.OPT_OUT_LIST, E.REGISTRATION)
+
+
+def find(state: AccountState, kind: str, ref: str) -> Resource:
+    """The live resource named by id/name or ARN, or ResourceNotFoundException."""
+    key = ref
+    if ref.startswith("arn:"):
+        parsed = Arn.parse(ref)
+        if (
+            parsed is None
+            or parsed.kind != kind
+            or (parsed.region, parsed.account) != (state.region, state.account)
+        ):
+            raise E.not_found(kind, ref)
+        key = parsed.resource_id
+    found = state.get(kind, key)
+    if found is None:
+        raise E.not_found(kind, ref)
+    return found
+
+
+class ReferenceService:
+    """The reference implementation of the operations in :attr:`operations`.
+
+    ``quotas``: per account/region limits. ``token_cache_size``: how many idempotency
+    tokens are remembered (LRU). ``registration_status``: the status new registrations
+    get (set ``COMPLETE`` to let TEN_DLC requests succeed). ``seed``: makes ids and
+    numbers reproducible. ``clock``: epoch seconds. ``validate``: the input check, a
+    seam for variants that must accept what the model forbids.
+    """
+
+    def __init__(
+        self,
+        *,
+        quotas: Quotas | None = None,
+        token_cache_size: int = 10_000,
+        registration_status: str = "CREATED",
+        seed: int | None = None,
+        clock: Callable[[], float] = time.time,
+        validate: Validator = check_operation_input,
+    ):
+        self.quotas = quotas or Quotas()
+        self.registration_status = model.enum_value("RegistrationStatus", registration_status)
+        self.clock = clock
+        self.validate = validate
+        self.store = Store(token_cache_size, clock)
+        self._rng = random.Random(seed)
+        self.numbers = NumberAllocator(random.Random(self._rng.getrandbits(64)))
+        self._handlers: dict[str, Handler] = {
+            "RequestPhoneNumber": self._request_phone_number,
+            "DescribePhoneNumbers": _Describe.of("DescribePhoneNumbers").run,
+            "ReleasePhoneNumber": self._release_phone_number,
+            "UpdatePhoneNumber": self._update_phone_number,
+            "CreatePool": self._create_pool,
+            "DescribePools": _Describe.of("DescribePools").run,
+            "DeletePool": self._delete_pool,
+            "CreateOptOutList": self._create_opt_out_list,
+            "DescribeOptOutLists": _Describe.of("DescribeOptOutLists").run,
+            "DeleteOptOutList": self._delete_opt_out_list,
+            "TagResource": self._tag_resource,
+            "UntagResource": self._untag_resource,
+            "ListTagsForResource": self._list_tags_for_resource,
+            "CreateRegistration": self._create_registration,
+            "DescribeRegistrations": _Describe.of("DescribeRegistrations").run,
+        }
+        self._outputs = {op: model.operation(op).output_shape for op in self._handlers}
+        self._tokens = {op: model.idempotency_member(op) for op in self._handlers}
+        self.max_tags = model.list_max("TagList")
+        warm_validation(tuple(self._handlers))
+
+    @property
+    def operations(self) -> Collection[str]:
+        return self._handlers.keys()
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+        handler = self._handlers.get(operation)
+        if handler is None:
+            raise E.unknown_operation(f"{model.target_prefix()}.{operation}")
+        clean, problems = self.validate(operation, params)
+        if problems:
+            raise E.field_errors(problems)
+        token_member = self._tokens[operation]
+        token = clean.pop(token_member, None) if token_member else None
+        state = self.store.state(ctx.account_id, ctx.region, create=operation not in _READ_ONLY)
+        with state.lock:
+            if token is None:
+                return handler(clean, state, ctx)
+            key = (ctx.account_id, ctx.region, operation, token)
+            seen = self.store.tokens.get(key)
+            if seen is not None:
+                if seen[0] != clean:
+                    raise E.ServiceError(
+                        "ConflictException",
+                        f"{token_member} {token!r} was already used with different parameters",
+                    )
+                replay: dict[str, Any] = json.loads(seen[1])
+                return replay
+            answer = handler(clean, state, ctx)
+            self.store.tokens.put(key, clean, answer)
+            return answer
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _now(self) -> float:
+        return round(self.clock(), 3)
+
+    def _new_id(self, kind: str) -> str:
+        return f"{_ID_PREFIX[kind]}{self._rng.getrandbits(128):032x}"
+
+    def _out(self, operation: str, resource: Resource, **overrides: Any) -> dict[str, Any]:
+        shape = self._outputs[operation]
+        assert shape is not None
+        answer = resource.view(shape)
+        answer.update(overrides)
+        return answer
+
+    def _set_tags(self, resource: Resource, tags: list[dict[str, str]] | None) -> None:
+        if not tags:
+            return
+        merged = dict(resource.tags)
+        merged.update((t["Key"], t["Value"]) for t in tags)
+        if len(merged) > self.max_tags:
+            raise E.quota_exceeded(E.TAGS_PER_RESOURCE, self.max_tags)
+        resource.tags = merged
+
+    # -- phone numbers ------------------------------------------------------------------
+
+    def _request_phone_number(
+        self, p: dict[str, Any], state: AccountState, ctx: RequestContext
+    ) -> dict[str, Any]:
+        iso, number_type = p["IsoCountryCode"], p["NumberType"]
+        if not is_iso_country(iso):
+            raise E.invalid(
+                E.INVALID_PARAMETER, "IsoCountryCode", f"{iso!r} is not an ISO 3166-1 country code"
+            )
+        opt_out = find(state, E.OPT_OUT_LIST, p.get("OptOutListName", DEFAULT_OPT_OUT_LIST))
+        pool = find(state, E.POOL, p["PoolId"]) if "PoolId" in p else None
+        registration = (
+            find(state, E.REGISTRATION, p["RegistrationId"]) if "RegistrationId" in p else None
+        )
+        if number_type == TEN_DLC:
+            if registration is None:
+                raise E.invalid(
+                    E.MISSING_PARAMETER,
+                    "RegistrationId",
+                    f"{TEN_DLC} numbers need a RegistrationId",
+                )
+            if registration.attrs["RegistrationStatus"] != COMPLETE:
+                raise E.conflict(
+                    E.REGISTRATION_NOT_COMPLETE,
+                    E.REGISTRATION,
+                    registration.id,
+                    f"Registration {registration.id} is not {COMPLETE}",
+                )
+        why = unavailable(iso, number_type, p["MessageType"], p["NumberCapabilities"])
+        if why is not None:
+            raise E.not_found(E.PHONE_NUMBER, None, f"No phone number available: {why}")
+        if state.count(E.PHONE_NUMBER) >= self.quotas.phone_numbers:
+            raise E.quota_exceeded(E.PHONE_NUMBERS_PER_ACCOUNT, self.quotas.phone_numbers)
+        number = self.numbers.allocate(iso, number_type)
+        if number is None:
+            raise E.not_found(
+                E.PHONE_NUMBER, None, f"No {number_type} phone number available in {iso}"
+            )
+        phone_id = self._new_id(E.PHONE_NUMBER)
+        resource = state.add(
+            E.PHONE_NUMBER,
+            phone_id,
+            {
+                "PhoneNumber": number,
+                "Status": ACTIVE,
+                "IsoCountryCode": iso,
+                "MessageType": p["MessageType"],
+                "NumberCapabilities": list(p["NumberCapabilities"]),
+                "NumberType": number_type,
+                "MonthlyLeasingPrice": PRICE,
+                "TwoWayEnabled": False,
+                "SelfManagedOptOutsEnabled": False,
+                "OptOutListName": opt_out.id,
+                "InternationalSendingEnabled": p.get("InternationalSendingEnabled", False),
+                "DeletionProtectionEnabled": p.get("DeletionProtectionEnabled", False),
+                "PoolId": pool.id if pool else None,
+                "RegistrationId": registration.id if registration else None,
+                "CreatedTimestamp": self._now(),
+            },
+        )
+        self._set_tags(resource, p.get("Tags"))
+        status = ACTIVE if number_type == SIMULATOR else PENDING
+        return self._out("RequestPhoneNumber", resource, Status=status)
+
+    def _release_phone_number(
+        self, p: dict[str, Any], state: AccountState, ctx: RequestContext
+    ) -> dict[str, Any]:
+        number = find(state, E.PHONE_NUMBER, p["PhoneNumberId"])
+        if number.attrs["DeletionProtectionEnabled"]:
+            raise E.conflict(
+                E.DELETION_PROTECTION_ENABLED,
+                E.PHONE_NUMBER,
+                number.id,
+                f"Phone number {number.id} has deletion protection enabled",
+            )
+        self._refuse_if_pooled(number)
+        state.remove(number)
+        self.numbers.free(number.attrs["PhoneNumber"])
+        return self._out("ReleasePhoneNumber", number, Status=DELETED)
+
+    def _update_phone_number(
+        self, p: dict[str, Any], state: AccountState, ctx: RequestContext
+    ) -> dict[str, Any]:
+        number = find(state, E.PHONE_NUMBER, p["PhoneNumberId"])
+        self._refuse_if_pooled(number)
+        changes = {k: v for k, v in p.items() if k != "PhoneNumberId"}
+        if "OptOutListName" in changes:
+            changes["OptOutListName"] = find(state, E.OPT_OUT_LIST, p["OptOutListName"]).id
+        number.attrs.update(changes)
+        return self._out("UpdatePhoneNumber", number)
+
+    @staticmethod
+    def _refuse_if_pooled(number: Resource) -> None:
+        if number.attrs.get("PoolId"):
+            raise E.conflict(
+                E.PHONE_NUMBER_ASSOCIATED_TO_POOL,
+                E.PHONE_NUMBER,
+                number.id,
+                f"Phone number {number.id} is associated with pool {number.attrs['PoolId']}",
+            )
+
+    # -- pools --------------------------------------------------------------------------
+
+    def _create_pool(
+        self, p: dict[str, Any], state: AccountState, ctx: RequestContext
+    ) -> dict[str, Any]:
+        identity = p["OriginationIdentity"]
+        parsed = Arn.parse(identity) if identity.startswith("arn:") else None
+        is_phone = (
+            parsed.kind == E.PHONE_NUMBER
+            if parsed
+            else identity.startswith(_ID_PREFIX[E.PHONE_NUMBER])
+        )
+        if not is_phone:
+            raise E.not_found(E.SENDER_ID, identity)
+        number = find(state, E.PHONE_NUMBER, identity)
+        self._refuse_if_pooled(number)
+        pool_id = self._new_id(E.POOL)
+        inherited = (
+            "TwoWayEnabled",
+            "TwoWayChannelArn",
+            "TwoWayChannelRole",
+            "SelfManagedOptOutsEnabled",
+            "OptOutListName",
+        )
+        pool = state.add(
+            E.POOL,
+            pool_id,
+            {
+                "Status": POOL_ACTIVE,
+                "MessageType": p["MessageType"],
+                **{k: number.attrs.get(k) for k in inherited},
+                "SharedRoutesEnabled": False,
+                "DeletionProtectionEnabled": p.get("DeletionProtectionEnabled", False),
+                "CreatedTimestamp": self._now(),
+            },
+        )
+        self._set_tags(pool, p.get("Tags"))
+        number.attrs["PoolId"] = pool_id
+        return self._out("CreatePool", pool)
+
+    def _delete_pool(
+        self, p: dict[str, Any], state: AccountState, ctx: RequestContext
+    ) -> dict[str, Any]:
+        pool = find(state, E.POOL, p["PoolId"])
+        if pool.attrs["DeletionProtectionEnabled"]:
+            raise E.conflict(
+                E.DELETION_PROTECTION_ENABLED,
+                E.POOL,
+                pool.id,
+                f"Pool {pool.id} has deletion protection enabled",
+            )
+        for number in state.all(E.PHONE_NUMBER):
+            if number.attrs.get("PoolId") == pool.id:
+                number.attrs["PoolId"] = None
+        state.remove(pool)
+        return self._out("DeletePool", pool, Status=POOL_DELETING)
+
+    # -- opt-out lists ------------------------------------------------------------------
+
+    def _create_opt_out_list(
+        self, p: dict[str, Any], state: AccountState, ctx: RequestContext
+    ) -> dict[str, Any]:
+        name = p["OptOutListName"]
+        if state.get(E.OPT_OUT_LIST, name) is not None:
+            raise E.conflict(
+                E.RESOURCE_ALREADY_EXISTS, E.OPT_OUT_LIST, name, f"Opt-out list {name!r} exists"
+            )
+        if state.count(E.OPT_OUT_LIST) >= self.quotas.opt_out_lists:
+            raise E.quota_exceeded(E.OPT_OUT_LISTS_PER_ACCOUNT, self.quotas.opt_out_lists)
+        listing = state.add(E.OPT_OUT_LIST, name, {"CreatedTimestamp": self._now()})
+        self._set_tags(listing, p.get("Tags"))
+        return self._out("CreateOptOutList", listing)
+
+    def _delete_opt_out_list(
+        self, p: dict[str, Any], state: AccountState, ctx: RequestContext
+    ) -> dict[str, Any]:
+        listing = find(state, E.OPT_OUT_LIST, p["OptOutListName"])
+        users = [
+            r
+            for kind in (E.PHONE_NUMBER, E.POOL)
+            for r in state.all(kind)
+            if r.attrs.get("OptOutListName") == listing.id
+        ]
+        if listing.id == DEFAULT_OPT_OUT_LIST or users:
+            why = "is the account default" if not users else f"is used by {users[0].id}"
+            raise E.conflict(
+                E.RESOURCE_DELETION_NOT_ALLOWED,
+                E.OPT_OUT_LIST,
+                listing.id,
+                f"Opt-out list {listing.id!r} {why}",
+            )
+        state.remove(listing)
+        return self._out("DeleteOptOutList", listing)
+
+    # -- tags ---------------------------------------------------------------------------
+
+    def _tagged(self, state: AccountState, resource_arn: str) -> Resource:
+        parsed = Arn.parse(resource_arn)
+        if parsed is None or parsed.kind not in _TAGGABLE:
+            raise E.invalid(
+                E.INVALID_ARN, "ResourceArn", f"{resource_arn!r} is not a taggable resource ARN"
+            )
+        return find(state, parsed.kind, resource_arn)
+
+    def _tag_resource(
+        self, p: dict[str, Any], state: AccountState, ctx: RequestContext
+    ) -> dict[str, Any]:
+        self._set_tags(self._tagged(state, p["ResourceArn"]), p["Tags"])
+        return {}
+
+    def _untag_resource(
+        self, p: dict[str, Any], state: AccountState, ctx: RequestContext
+    ) -> dict[str, Any]:
+        resource = self._tagged(state, p["ResourceArn"])
+        removed = set(p["TagKeys"])
+        resource.tags = {k: v for k, v in resource.tags.items() if k not in removed}
+        return {}
+
+    def _list_tags_for_resource(
+        self, p: dict[str, Any], state: AccountState, ctx: RequestContext
+    ) -> dict[str, Any]:
+        resource = self._tagged(state, p["ResourceArn"])
+        return {
+            "ResourceArn": resource.arn,
+            "Tags": [{"Key": k, "Value": v} for k, v in resource.tags.items()],
+        }
+
+    # -- registrations ------------------------------------------------------------------
+
+    def _create_registration(
+        self, p: dict[str, Any], state: AccountState, ctx: RequestContext
+    ) -> dict[str, Any]:
+        if state.count(E.REGISTRATION) >= self.quotas.registrations:
+            raise E.quota_exceeded(E.REGISTRATIONS_PER_ACCOUNT, self.quotas.registrations)
+        registration_id = self._new_id(E.REGISTRATION)
+        approved = self.registration_status == COMPLETE
+        registration = state.add(
+            E.REGISTRATION,
+            registration_id,
+            {
+                "RegistrationType": p["RegistrationType"],
+                "RegistrationStatus": self.registration_status,
+                "CurrentVersionNumber": 1,
+                "ApprovedVersionNumber": 1 if approved else None,
+                "CreatedTimestamp": self._now(),
+            },
+        )
+        self._set_tags(registration, p.get("Tags"))
+        return self._out("CreateRegistration", registration)
+
+
+@dataclass(frozen=True)
+class _Describe:
+    """A Describe* operation, read off the model: which members hold ids, filters, results.
+
+    The filter names come from the model's enum; each maps to the member of the
+    information shape with the same name in PascalCase (``number-capability`` finds
+    ``NumberCapabilities``). A filter name with no such member stops start-up.
+    """
+
+    operation: str
+    kind: str
+    ids_member: str
+    results_member: str
+    info: Shape
+    filter_members: dict[str, str]
+    page_max: int
+
+    @classmethod
+    def of(cls, operation: str) -> _Describe:
+        op = model.operation(operation)
+        assert op.input_shape is not None and op.output_shape is not None
+        inputs, outputs = op.input_shape.members, op.output_shape.members
+        ids_member = next(
+            n for n, s in inputs.items() if n != "Filters" and isinstance(s, ListShape)
+        )
+        results_member = next(n for n, s in outputs.items() if isinstance(s, ListShape))
+        results = outputs[results_member]
+        assert isinstance(results, ListShape)
+        info = results.member
+        assert isinstance(info, StructureShape)
+        filter_members: dict[str, str] = {}
+        if "Filters" in inputs:
+            filters = inputs["Filters"]
+            assert isinstance(filters, ListShape) and isinstance(filters.member, StructureShape)
+            for name in model.enum(filters.member.members["Name"]):
+                filter_members[name] = _member_for_filter(name, info)
+        kind = {
+            "DescribePhoneNumbers": E.PHONE_NUMBER,
+            "DescribePools": E.POOL,
+            "DescribeOptOutLists": E.OPT_OUT_LIST,
+            "DescribeRegistrations": E.REGISTRATION,
+        }[operation]
+        return cls(
+            operation,
+            kind,
+            ids_member,
+            results_member,
+            info,
+            filter_members,
+            int(inputs["MaxResults"].metadata["max"]),
+        )
+
+    def run(self, p: dict[str, Any], state: AccountState, ctx: RequestContext) -> dict[str, Any]:
+        ids = p.get(self.ids_member)
+        if ids is not None and "Owner" in p:
+            raise E.invalid(
+                E.PARAMETERS_CANNOT_BE_USED_TOGETHER,
+                "Owner",
+                f"Owner and {self.ids_member} cannot be used together",
+            )
+        if p.get("Owner") == SHARED:
+            items: list[Resource] = []
+        elif ids:
+            items = list({r.id: r for r in (find(state, self.kind, i) for i in ids)}.values())
+            items.sort(key=lambda r: r.seq)
+        else:
+            items = state.all(self.kind)
+        for f in p.get("Filters", ()):
+            items = [
+                r
+                for r in items
+                if _matches(r.attrs.get(self.filter_members[f["Name"]]), f["Values"])
+            ]
+        after = self._after(p["NextToken"]) if "NextToken" in p else 0
+        page_size = p.get("MaxResults", self.page_max)
+        items = [r for r in items if r.seq > after]
+        answer: dict[str, Any] = {
+            self.results_member: [r.view(self.info) for r in items[:page_size]]
+        }
+        if len(items) > page_size:
+            answer["NextToken"] = self._token(items[page_size - 1].seq)
+        return answer
+
+    def _token(self, seq: int) -> str:
+        return base64.urlsafe_b64encode(f"{self.operation}:{seq}".encode()).decode()
+
+    def _after(self, token: str) -> int:
+        try:
+            op, _, seq = (
+                base64.urlsafe_b64decode(token.encode("ascii")).decode("ascii").partition(":")
+            )
+            if op == self.operation and seq.isdigit() and self._token(int(seq)) == token:
+                return int(seq)  # only tokens this operation issued, byte for byte
+        except (UnicodeError, binascii.Error, ValueError):
+            pass
+        raise E.invalid(
+            E.INVALID_NEXT_TOKEN, "NextToken", "The NextToken is not valid for this operation"
+        )
+
+
+def _member_for_filter(name: str, info: Shape) -> str:
+    assert isinstance(info, StructureShape)
+    pascal = "".join(word.capitalize() for word in name.split("-"))
+    for candidate in (pascal, re.sub("y$", "ies", pascal), pascal + "s"):
+        if candidate in info.members:
+            return candidate
+    raise ValueError(f"filter {name!r} matches no member of {info.name}")
+
+
+def _matches(value: Any, wanted: list[str]) -> bool:
+    if isinstance(value, bool):
+        return ("true" if value else "false") in wanted
+    if isinstance(value, list):
+        return any(v in wanted for v in value)
+    return value is not None and str(value) in wanted

@@ -1,0 +1,30 @@
+"""Fixtures: a fresh reference endpoint per test, and checking boto3 clients for it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from conformance.reference import ReferenceServer
+
+from .helpers import make_client
+
+
+@pytest.fixture
+def server() -> Iterator[ReferenceServer]:
+    """A fresh reference endpoint (default quotas) for one test."""
+    with ReferenceServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def sms(server: ReferenceServer) -> Any:
+    return make_client(server.url)
+
+
+@pytest.fixture
+def loose(server: ReferenceServer) -> Any:
+    """A client that sends whatever it is given (no client-side validation)."""
+    return make_client(server.url, validate=False)
