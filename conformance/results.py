@@ -22,6 +22,7 @@ from .invariants import LEVELS, load_registry
 from .targets import Target
 
 SUITE_VERSION = "0.1.0"
+MAX_LISTED = 25
 _RANK = {"pending": -1, "passed": 0, "skipped": 1, "failed": 2}
 
 
@@ -147,7 +148,16 @@ class RunResults:
             passed = sum(1 for i in ids if self.invariants[i].status == "passed")
             lines.append(f"  {level:<7} {passed}/{len(ids)} invariants passed")
         failed = [r for r in self.invariants.values() if r.status == "failed"]
-        for result in failed[:10]:
+        failed.sort(key=lambda r: (LEVELS.index(registry[r.id].level), r.id))
+        absent = [
+            f["message"]
+            for r in failed
+            for f in r.failures.values()
+            if "does not implement" in f["message"]
+        ]
+        if absent:
+            lines.append("  NOTE: " + absent[0].split(". ", 1)[-1])
+        for result in failed[:MAX_LISTED]:
             meta = registry[result.id]
             first = next(iter(result.failures.values()), None)
             why = first["message"] if first else (result.note or "")

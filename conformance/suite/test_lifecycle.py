@@ -60,6 +60,8 @@ def test_number_lifecycle(endpoint: EndpointClient, ledger: Ledger) -> None:
     released number is described as DELETED or not found (both occur on AWS) and cannot
     be released twice."""
 
+    seen = Seen("a successful RequestPhoneNumber")
+
     class Lifecycle(RuleBasedStateMachine):
         numbers = Bundle("numbers")
 
@@ -71,6 +73,7 @@ def test_number_lifecycle(endpoint: EndpointClient, ledger: Ledger) -> None:
         @rule(target=numbers, params=REQUESTS)
         def request(self, params: dict[str, Any]) -> Any:
             outcome = ledger.request(params)
+            seen.saw(outcome, outcome.ok)
             if not outcome.ok:
                 return multiple()
             created = outcome.body
@@ -214,6 +217,7 @@ def test_number_lifecycle(endpoint: EndpointClient, ledger: Ledger) -> None:
     run_state_machine_as_test(
         Lifecycle, settings=settings(network_settings(), stateful_step_count=8)
     )
+    seen.skip_if_vacuous()
 
 
 MISSING = {
