@@ -203,31 +203,16 @@ class EndpointClient:
         response = self._local.response
         if request is None:
             raise RuntimeError(f"botocore did not send {operation}: {failure}")
-        elapsed = time.perf_counter() - self._local.started
+        elapsed = _since(self._local.started)
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode()
         if response is None:
-            exchange = Exchange.record(
-                operation=operation,
-                url=request.url,
-                request_headers=dict(request.headers),
-                request_body=body,
-                error=failure or "no response",
-                elapsed_s=elapsed,
+            return Outcome(
+                _exchange(operation, request, body, elapsed, error=failure or "no response")
             )
-            return Outcome(exchange)
-        exchange = Exchange.record(
-            operation=operation,
-            url=request.url,
-            request_headers=dict(request.headers),
-            request_body=body,
-            status=response.status_code,
-            response_headers=dict(response.headers),
-            response_body=response.content,
-            elapsed_s=elapsed,
-        )
-        return _read(exchange, sdk_code)
+        answer = (response.status_code, dict(response.headers), response.content)
+        return _read(_exchange(operation, request, body, elapsed, answer=answer), sdk_code)
 
     # -- raw path --------------------------------------------------------------------
     def call_raw(
@@ -270,30 +255,42 @@ class EndpointClient:
                 redirect=False,
             )
         except urllib3.exceptions.HTTPError as e:
-            exchange = Exchange.record(
-                operation=operation,
-                url=prepared.url,
-                request_headers=dict(prepared.headers),
-                request_body=data,
-                error=f"{type(e).__name__}: {e}",
-                elapsed_s=time.perf_counter() - started,
-            )
-            return Outcome(exchange)
-        exchange = Exchange.record(
-            operation=operation,
-            url=prepared.url,
-            request_headers=dict(prepared.headers),
-            request_body=data,
-            status=response.status,
-            response_headers=dict(response.headers),
-            response_body=response.data,
-            elapsed_s=time.perf_counter() - started,
-        )
-        return _read(exchange, None)
+            error = f"{type(e).__name__}: {e}"
+            return Outcome(_exchange(operation, prepared, data, _since(started), error=error))
+        answer = (response.status, dict(response.headers), response.data)
+        return _read(_exchange(operation, prepared, data, _since(started), answer=answer), None)
 
     def close(self) -> None:
         self._client.close()
         self._pool.clear()
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started
+
+
+def _exchange(
+    operation: str,
+    request: Any,
+    body: bytes,
+    elapsed: float,
+    *,
+    answer: tuple[int, dict[str, str], bytes] | None = None,
+    error: str | None = None,
+) -> Exchange:
+    """Record a sent request (``url`` and ``headers`` attributes) and what came back."""
+    status, headers, content = answer if answer is not None else (None, {}, b"")
+    return Exchange.record(
+        operation=operation,
+        url=request.url,
+        request_headers=dict(request.headers),
+        request_body=body,
+        status=status,
+        response_headers=headers,
+        response_body=content,
+        error=error,
+        elapsed_s=elapsed,
+    )
 
 
 def _read(exchange: Exchange, sdk_code: str | None) -> Outcome:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import collections
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conformance.client import Outcome
+from conformance.ledger import Ledger
+from conformance.plugin import network_settings
 
 OPERATION = "RequestPhoneNumber"
 
@@ -32,3 +38,46 @@ class Seen:
         if self.applicable == 0:
             common = ", ".join(f"{label} x{n}" for label, n in self.answers.most_common(3))
             pytest.skip(f"never observed {self.what}; the endpoint answered: {common or 'nothing'}")
+
+
+def answered(outcome: Outcome) -> bool:
+    return outcome.status is not None
+
+
+def succeeded(outcome: Outcome) -> bool:
+    return outcome.ok
+
+
+def refused(outcome: Outcome) -> bool:
+    """An answer that is an error (not a transport failure)."""
+    return not outcome.ok and outcome.status is not None
+
+
+def check_each(
+    ledger: Ledger,
+    inputs: st.SearchStrategy[Any],
+    send: Callable[[Any], Outcome],
+    check: Callable[[Any, Outcome], None],
+    *,
+    applies: Callable[[Outcome], bool] = answered,
+    prepare: Callable[[Any], Any] = lambda value: value,
+    what: str = "an answer",
+) -> None:
+    """Send every generated input and ``check`` the answers to which the property
+    ``applies``; numbers requested are released after each example. A property that
+    never applied is skipped (never reported as passed)."""
+    seen = Seen(what)
+
+    @network_settings()
+    @given(value=inputs)
+    def run(value: Any) -> None:
+        value = prepare(value)
+        with ledger.scope():
+            outcome = send(value)
+            hit = applies(outcome)
+            seen.saw(outcome, hit)
+            if hit:
+                check(value, outcome)
+
+    run()
+    seen.skip_if_vacuous()

@@ -22,7 +22,7 @@ from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
-from ._support import OPERATION, Seen
+from ._support import OPERATION, check_each, refused
 
 INVALID = strategies.invalid_inputs(OPERATION)
 ANY_INPUT = st.one_of(
@@ -35,19 +35,7 @@ TYPE_ERRORS = ("ValidationException", "SerializationException")
 def _each_error(
     ledger: Ledger, check: Any, inputs: Any = ANY_INPUT, what: str = "an error"
 ) -> None:
-    seen = Seen(what)
-
-    @network_settings()
-    @given(body=inputs)
-    def run(body: dict[str, Any]) -> None:
-        with ledger.scope():
-            outcome = ledger.request_raw(body)
-            seen.saw(outcome, not outcome.ok and outcome.status is not None)
-            if not outcome.ok and outcome.status is not None:
-                check(body, outcome)
-
-    run()
-    seen.skip_if_vacuous()
+    check_each(ledger, inputs, ledger.request_raw, check, applies=refused, what=what)
 
 
 @invariant("ERR-INVALID-REJECTED", "Invalid input is refused with ValidationException", "must")
@@ -229,23 +217,21 @@ def test_boto3_reads_error_code(endpoint: EndpointClient, ledger: Ledger) -> Non
     in the X-Amzn-Errortype header is legal but leaves boto3 users with an unknown
     error. This sends valid inputs through botocore and compares its reading with
     Smithy's."""
-    seen = Seen("an error")
 
-    @network_settings()
-    @given(params=strategies.valid_inputs(OPERATION))
-    def run(params: dict[str, Any]) -> None:
-        with ledger.scope():
-            outcome = ledger.request(params)
-            seen.saw(outcome, not outcome.ok and outcome.status is not None)
-            if outcome.ok or outcome.status is None:
-                return
-            require(
-                outcome.sdk_error_code == outcome.error_code,
-                "ERR-SDK-READABLE",
-                f"boto3 read {outcome.sdk_error_code!r} where the wire says {outcome.error_code!r}",
-                outcome,
-                params,
-            )
+    def check(params: dict[str, Any], outcome: Outcome) -> None:
+        require(
+            outcome.sdk_error_code == outcome.error_code,
+            "ERR-SDK-READABLE",
+            f"boto3 read {outcome.sdk_error_code!r} where the wire says {outcome.error_code!r}",
+            outcome,
+            params,
+        )
 
-    run()
-    seen.skip_if_vacuous()
+    check_each(
+        ledger,
+        strategies.valid_inputs(OPERATION),
+        ledger.request,
+        check,
+        applies=refused,
+        what="an error",
+    )

@@ -14,13 +14,9 @@ from conformance.invariants import InvariantFailure, invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
-from ._support import OPERATION, Seen
+from ._support import OPERATION, Seen, check_each, succeeded
 
 VALID = strategies.valid_inputs(OPERATION)
-
-
-def _with_token(params: dict[str, Any]) -> dict[str, Any]:
-    return {**params, "ClientToken": params.get("ClientToken") or str(uuid.uuid4())}
 
 
 def _number_id(outcome: Outcome) -> Any:
@@ -32,41 +28,38 @@ def _fresh(params: dict[str, Any]) -> dict[str, Any]:
     return {**params, "ClientToken": f"{params.get('ClientToken', '')[:27]}-{uuid.uuid4()}"}
 
 
+_AFTER_A_FIRST_SUCCESS: dict[str, Any] = {
+    "applies": succeeded,
+    "prepare": _fresh,
+    "what": "a successful first request",
+}
+
+
 @invariant("IDEMP-SAME", "Same token and parameters give the same number", "must")
 def test_same_token_same_parameters(endpoint: EndpointClient, ledger: Ledger) -> None:
     """A retried RequestPhoneNumber (same ClientToken, same parameters) answers the
     number the first call created, not a second one: the model marks ClientToken as the
     idempotency token."""
-    seen = Seen("a successful first request")
 
-    @network_settings()
-    @given(params=VALID)
-    def run(params: dict[str, Any]) -> None:
-        params = _fresh(params)
-        with ledger.scope():
-            first = ledger.request(params)
-            seen.saw(first, first.ok)
-            if not first.ok:
-                return
-            again = ledger.request(params)
-            require(
-                again.ok,
-                "IDEMP-SAME",
-                f"the retry was refused (HTTP {again.status} {again.error_code})",
-                again,
-                params,
-            )
-            require(
-                _number_id(again) == _number_id(first)
-                and again.body.get("PhoneNumber") == first.body.get("PhoneNumber"),
-                "IDEMP-SAME",
-                f"the retry created another number: {_number_id(first)} then {_number_id(again)}",
-                again,
-                params,
-            )
+    def check(params: dict[str, Any], first: Outcome) -> None:
+        again = ledger.request(params)
+        require(
+            again.ok,
+            "IDEMP-SAME",
+            f"the retry was refused (HTTP {again.status} {again.error_code})",
+            again,
+            params,
+        )
+        require(
+            _number_id(again) == _number_id(first)
+            and again.body.get("PhoneNumber") == first.body.get("PhoneNumber"),
+            "IDEMP-SAME",
+            f"the retry created another number: {_number_id(first)} then {_number_id(again)}",
+            again,
+            params,
+        )
 
-    run()
-    seen.skip_if_vacuous()
+    check_each(ledger, VALID, ledger.request, check, **_AFTER_A_FIRST_SUCCESS)
 
 
 @invariant("IDEMP-MISMATCH", "A reused token never yields a second, different number", "must")
@@ -75,61 +68,43 @@ def test_reused_token_other_parameters(endpoint: EndpointClient, ledger: Ledger)
     flipped) must not create a second number. What AWS answers is not documented (the
     common pattern is ConflictException), so an error of any kind, or the first number
     again, are both accepted."""
-    seen = Seen("a successful first request")
 
-    @network_settings()
-    @given(params=VALID)
-    def run(params: dict[str, Any]) -> None:
-        params = _fresh(params)
-        with ledger.scope():
-            first = ledger.request(params)
-            seen.saw(first, first.ok)
-            if not first.ok:
-                return
-            other = {
-                **params,
-                "DeletionProtectionEnabled": not params.get("DeletionProtectionEnabled", False),
-            }
-            second = ledger.request(other)
-            if second.ok:
-                require(
-                    _number_id(second) == _number_id(first),
-                    "IDEMP-MISMATCH",
-                    f"token reused with other parameters created {_number_id(second)} "
-                    f"besides {_number_id(first)}",
-                    second,
-                    other,
-                )
+    def check(params: dict[str, Any], first: Outcome) -> None:
+        flipped = not params.get("DeletionProtectionEnabled", False)
+        other = {**params, "DeletionProtectionEnabled": flipped}
+        second = ledger.request(other)
+        require(
+            not second.ok or _number_id(second) == _number_id(first),
+            "IDEMP-MISMATCH",
+            f"token reused with other parameters created {_number_id(second)} "
+            f"besides {_number_id(first)}",
+            second,
+            other,
+        )
 
-    run()
-    seen.skip_if_vacuous()
+    check_each(ledger, VALID, ledger.request, check, **_AFTER_A_FIRST_SUCCESS)
 
 
 @invariant("IDEMP-DISTINCT", "Distinct tokens give distinct numbers", "must")
 def test_distinct_tokens(endpoint: EndpointClient, ledger: Ledger) -> None:
     """Two requests with different ClientTokens are two requests: when both succeed they
     answer two different numbers (ids and phone numbers)."""
-    seen = Seen("two successful requests")
 
-    @network_settings()
-    @given(params=VALID)
-    def run(params: dict[str, Any]) -> None:
-        with ledger.scope():
-            first = ledger.request(_fresh(params))
-            second = ledger.request(_fresh(params))
-            seen.saw(second, first.ok and second.ok)
-            if first.ok and second.ok:
-                require(
-                    _number_id(first) != _number_id(second)
-                    and first.body.get("PhoneNumber") != second.body.get("PhoneNumber"),
-                    "IDEMP-DISTINCT",
-                    f"two tokens gave the same number {_number_id(first)}",
-                    second,
-                    params,
-                )
+    def check(params: dict[str, Any], first: Outcome) -> None:
+        second = ledger.request(_fresh(params))
+        require(
+            not second.ok
+            or (
+                _number_id(first) != _number_id(second)
+                and first.body.get("PhoneNumber") != second.body.get("PhoneNumber")
+            ),
+            "IDEMP-DISTINCT",
+            f"two tokens gave the same number {_number_id(first)}",
+            second,
+            params,
+        )
 
-    run()
-    seen.skip_if_vacuous()
+    check_each(ledger, VALID, ledger.request, check, **_AFTER_A_FIRST_SUCCESS)
 
 
 @invariant("IDEMP-CONCURRENT", "Concurrent requests with one token create one number", "must")
@@ -143,7 +118,7 @@ def test_concurrent_same_token(endpoint: EndpointClient, ledger: Ledger) -> None
     def run(params: dict[str, Any]) -> None:
         params = _fresh(params)
         ledger.admit(params)  # here, not in the threads: a refusal ends the example
-        barrier = threading.Barrier(4)
+        barrier = threading.Barrier(4, timeout=30)  # never wait forever (Ctrl-C)
         outcomes: list[Outcome] = []
 
         def send() -> None:
@@ -151,11 +126,13 @@ def test_concurrent_same_token(endpoint: EndpointClient, ledger: Ledger) -> None
             outcomes.append(ledger.request(params))
 
         with ledger.scope():
-            threads = [threading.Thread(target=send) for _ in range(4)]
+            threads = [threading.Thread(target=send, daemon=True) for _ in range(4)]
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
+            if not outcomes:
+                return
             ok = [o for o in outcomes if o.ok]
             seen.saw(outcomes[0], bool(ok))
             ids = {_number_id(o) for o in ok}

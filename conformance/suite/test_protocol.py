@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 import strategies
 from conformance.checks import media_type
-from conformance.client import EndpointClient
+from conformance.client import EndpointClient, Outcome
 from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
-from ._support import OPERATION
+from ._support import OPERATION, answered, check_each
 
 ANY_INPUT = st.one_of(
     strategies.valid_inputs(OPERATION, wire=True),
@@ -45,20 +45,16 @@ def test_content_type(endpoint: EndpointClient, ledger: Ledger) -> None:
     """Every answer, success or error, says ``Content-Type: application/x-amz-json-1.0``
     (parameters such as ``; charset=utf-8`` are allowed)."""
 
-    @network_settings()
-    @given(body=ANY_INPUT)
-    def run(body: dict[str, Any]) -> None:
-        with ledger.scope():
-            outcome = ledger.request_raw(body)
-            require(
-                media_type(outcome) == JSON_MEDIA_TYPE,
-                "PROTO-CONTENT-TYPE",
-                f"Content-Type is {outcome.exchange.header('Content-Type')!r}",
-                outcome,
-                body,
-            )
+    def check(body: Any, outcome: Outcome) -> None:
+        require(
+            media_type(outcome) == JSON_MEDIA_TYPE,
+            "PROTO-CONTENT-TYPE",
+            f"Content-Type is {outcome.exchange.header('Content-Type')!r}",
+            outcome,
+            body,
+        )
 
-    run()
+    check_each(ledger, ANY_INPUT, ledger.request_raw, check, applies=answered)
 
 
 @invariant("PROTO-REQUEST-ID", "Answers carry x-amzn-RequestId", "should")
@@ -66,20 +62,16 @@ def test_request_id(endpoint: EndpointClient, ledger: Ledger) -> None:
     """Every answer carries a non-empty ``x-amzn-RequestId`` header, which AWS support
     asks for and SDKs surface as ResponseMetadata.RequestId."""
 
-    @network_settings()
-    @given(body=ANY_INPUT)
-    def run(body: dict[str, Any]) -> None:
-        with ledger.scope():
-            outcome = ledger.request_raw(body)
-            require(
-                bool(outcome.exchange.header("x-amzn-RequestId")),
-                "PROTO-REQUEST-ID",
-                "no x-amzn-RequestId header",
-                outcome,
-                body,
-            )
+    def check(body: Any, outcome: Outcome) -> None:
+        require(
+            bool(outcome.exchange.header("x-amzn-RequestId")),
+            "PROTO-REQUEST-ID",
+            "no x-amzn-RequestId header",
+            outcome,
+            body,
+        )
 
-    run()
+    check_each(ledger, ANY_INPUT, ledger.request_raw, check, applies=answered)
 
 
 @invariant("PROTO-MALFORMED", "Malformed bodies get a client error", "must")

@@ -14,7 +14,7 @@ from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
-from ._support import OPERATION, Seen
+from ._support import OPERATION, check_each, succeeded
 
 VALID = strategies.valid_inputs(OPERATION)
 _output = strategies.output_shape(OPERATION)
@@ -22,24 +22,22 @@ assert _output is not None
 OUTPUT = _output
 
 
-def _each_success(
-    endpoint: EndpointClient, ledger: Ledger, check: Any, params_strategy: Any = VALID
-) -> None:
-    seen = Seen("a successful RequestPhoneNumber")
+def _oracle_valid(params: dict[str, Any]) -> dict[str, Any]:
+    problems = strategies.violations(OPERATION, params)
+    assert not problems, f"suite bug: generated an invalid 'valid' input: {problems}"
+    return params
 
-    @network_settings()
-    @given(params=params_strategy)
-    def run(params: dict[str, Any]) -> None:
-        problems = strategies.violations(OPERATION, params)
-        assert not problems, f"suite bug: generated an invalid 'valid' input: {problems}"
-        with ledger.scope():
-            outcome = ledger.request(params)
-            seen.saw(outcome, outcome.ok)
-            if outcome.ok:
-                check(params, outcome)
 
-    run()
-    seen.skip_if_vacuous()
+def _each_success(endpoint: EndpointClient, ledger: Ledger, check: Any) -> None:
+    check_each(
+        ledger,
+        VALID,
+        ledger.request,
+        check,
+        applies=succeeded,
+        prepare=_oracle_valid,
+        what="a successful RequestPhoneNumber",
+    )
 
 
 @invariant("RPN-SCHEMA", "Success bodies match the model's output shape", "must")
