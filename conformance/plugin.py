@@ -8,7 +8,6 @@ plugin is inert for other test suites.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import time
 from collections.abc import Generator, Iterator
@@ -200,7 +199,7 @@ def conformance_ledger(
     path = config.getoption("conformance_ledger")
     if path is None and conformance_target.is_aws:
         path = "conformance-ledger.json"
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    worker = getattr(config, "workerinput", {}).get("workerid")
     if path is not None and worker:
         path = str(Path(path).with_suffix(f".{worker}{Path(path).suffix}"))
     guard = None
@@ -349,4 +348,4 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 
 def _is_xdist_worker(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput") or "PYTEST_XDIST_WORKER" in os.environ
+    return hasattr(config, "workerinput")  # not the environment: subprocesses inherit it

@@ -21,6 +21,7 @@ from botocore.model import Shape, StructureShape
 from hypothesis import strategies as st
 
 from .oracle import check_value
+from .patterns import choose
 from .values import ValueCompiler
 
 Strategy = st.SearchStrategy[Any]
@@ -117,7 +118,7 @@ def _request_phone_number(generic: ValueCompiler, root: StructureShape) -> Refin
     if hi is not None:
         full = [{"Key": f"tag-{i:03d}", "Value": f"value-{i}"} for i in range(hi)]
         tag_options.append(st.just(_checked(tag_list, [full])[0]))
-    tags = st.one_of(tag_options)
+    tags = choose(tag_options)
 
     overrides = {"IsoCountryCode": countries, "ClientToken": tokens, "Tags": tags}
     return Refinement(overrides, [_simulator_success(root, overrides)])

@@ -80,3 +80,8 @@ def _definitions(service: str) -> dict[str, Any]:
 def is_server_fault(error: str, service: str = DEFAULT_SERVICE) -> bool:
     """Is this error shape a server fault (``fault: true``; botocore's Shape drops it)?"""
     return bool(_definitions(service).get(error, {}).get("fault"))
+
+
+def is_union(shape: Shape) -> bool:
+    """A Smithy union: a structure of which exactly one member is set."""
+    return bool(getattr(shape, "is_tagged_union", False) or shape.metadata.get("union"))

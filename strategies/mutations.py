@@ -18,7 +18,7 @@ from typing import Any
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import strategies as st
 
-from .model import DEFAULT_SERVICE, enum_values, input_shape
+from .model import DEFAULT_SERVICE, enum_values, input_shape, is_union
 from .patterns import compile_pattern, sized_text
 from .valid import valid_strategy
 from .values import ValueCompiler, item_path, member_path
@@ -69,6 +69,8 @@ def _targets_of(shape: Shape, path: str, required: bool, depth: dict[str, int]) 
     lo, hi = meta.get("min"), meta.get("max")
     kind = shape.type_name
     if isinstance(shape, StructureShape):
+        if is_union(shape):
+            found.append(Target(path, Constraint.UNION))
         for name, member in shape.members.items():
             found += _targets_of(
                 member, member_path(path, name), name in shape.required_members, depth
@@ -165,6 +167,15 @@ class _Plan:
         c = target.constraint
         if c is Constraint.TYPE:
             return _wrong_type(shape)
+        if c is Constraint.UNION:
+            assert isinstance(shape, StructureShape)
+            members = list(shape.members.items())
+            pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+            return st.sampled_from(pairs).flatmap(
+                lambda pair: st.fixed_dictionaries(
+                    {name: self.lean.compile(member) for name, member in pair}
+                )
+            )
         if c is Constraint.ENUM:
             enum = enum_values(shape)
             near = st.sampled_from(enum).flatmap(

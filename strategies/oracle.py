@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
-from .model import DEFAULT_SERVICE, enum_values, input_shape
+from .model import DEFAULT_SERVICE, enum_values, input_shape, is_union
 from .patterns import compile_pattern
 from .violation import Constraint, Violation
 
@@ -114,6 +114,11 @@ def _check_structure(
             found.append(
                 Violation(_join(path, name), Constraint.REQUIRED, "required member missing")
             )
+    if is_union(shape):
+        chosen = [name for name in shape.members if value.get(name) is not None]
+        if len(chosen) != 1:
+            message = f"a union sets exactly one member, not {chosen}"
+            found.append(Violation(path, Constraint.UNION, message))
     for name, member in shape.members.items():
         if value.get(name) is not None:
             check_value(member, value[name], _join(path, name), found)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from hypothesis import strategies as st
 
@@ -23,6 +25,7 @@ ECMA_SPACE = (
 )
 LINE_TERMINATORS = "\n\r\u2028\u2029"
 _MAX_CODEPOINT = 0x10FFFF
+T = TypeVar("T")
 
 
 def _escape_char(c: str) -> str:
@@ -226,7 +229,17 @@ class Pattern:
                 core_hi = hi if hi is not None else max_len
                 core_lo = max(lo, min_len) if hi is None else lo
                 core = sized_text(alphabet, core_lo, core_hi)
-                return _padded(core, min_len, max_len, self, core_min=max(core_lo, 1))
+                # Lengths up to core_hi, right-padded to min_len: within max_len?
+                fits = max_len is None or (core_hi is not None and max(core_hi, min_len) <= max_len)
+                return _padded(
+                    core,
+                    min_len,
+                    max_len,
+                    self,
+                    core_min=max(core_lo, 1),
+                    simple=fits,
+                    short=core_lo < min_len,
+                )
         core = st.from_regex(translate(self.source, for_generation=True), fullmatch=True)
         return _padded(core, min_len, max_len, self)
 
@@ -244,6 +257,25 @@ class Pattern:
         if fallback is not None:
             candidates.append(st.just(fallback))
         return st.one_of(candidates).filter(lambda s: not self.search(s))
+
+
+def choose(options: Sequence[st.SearchStrategy[T]]) -> st.SearchStrategy[T]:
+    """``st.one_of(options)``, drawn more cheaply.
+
+    The same branches as ``one_of`` (which flattens a choice nested in an option, even
+    through ``.map`` and ``.filter``, and drops repeats and empty ones), picked
+    uniformly as it does. ``one_of`` builds a filtered ``sampled_from`` of its branches
+    on every draw, the largest single cost of a string here; this picks from a
+    ``sampled_from`` built once.
+    """
+    branches = list(st.one_of(*options).branches)
+    if len(branches) == 1:
+        return branches[0]
+    return st.sampled_from(branches).flatmap(_itself)
+
+
+def _itself(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T]:
+    return strategy
 
 
 def sized_text(
@@ -266,9 +298,14 @@ def sized_text(
 def _text(alphabet: st.SearchStrategy[str], lo: int, hi: int) -> st.SearchStrategy[str]:
     if hi <= _TILE_ABOVE:
         return st.text(alphabet, min_size=lo, max_size=hi)
-    return st.tuples(st.text(alphabet, min_size=1, max_size=8), st.integers(lo, hi)).map(
-        lambda t: (t[0] * (t[1] // len(t[0]) + 1))[: t[1]]
-    )
+    tile = st.text(alphabet, min_size=1, max_size=8)
+    if lo == hi:  # an exact size: no need to draw the size (and a tuple) every time
+        return tile.map(functools.partial(_tiled, size=lo))
+    return st.tuples(tile, st.integers(lo, hi)).map(lambda t: _tiled(t[0], t[1]))
+
+
+def _tiled(tile: str, size: int) -> str:
+    return (tile * (size // len(tile) + 1))[:size]
 
 
 def _padded(
@@ -277,19 +314,45 @@ def _padded(
     max_len: int | None,
     pattern: Pattern,
     core_min: int = 1,
+    simple: bool = False,
+    short: bool = True,
 ) -> st.SearchStrategy[str]:
-    """The core as is, or with arbitrary text around it; kept within the length bounds."""
-    fitted = core.map(functools.partial(_extend, length=min_len))
+    """The core as is, or with arbitrary text around it; kept within the length bounds.
+
+    A ``simple`` core (of a pattern that is one repeated class, see ``matching``) is
+    made of matching characters only, at least as many as the pattern's minimum count
+    and at most ``max_len`` of them. It matches with any text around it, so it needs no
+    pattern check, and as is (right-padded to ``min_len``) no length check either: the
+    filters are kept only where they can reject something. ``short=False`` says that no
+    core is shorter than ``min_len``, so right-padding it would change nothing.
+    """
+    checks: list[Callable[[str], object]] = [
+        functools.partial(_within, min_len=min_len, max_len=max_len)
+    ]
+    if not simple:
+        checks.append(pattern.search)
+    fitted = core.map(functools.partial(_extend, length=min_len)) if short else core
+    options = [fitted if simple else _checked(fitted, checks)]
     room = 3 if max_len is None else min(3, (max_len - core_min) // 2)
-    options = [fitted]
     if room > 0:
         pad = st.text(st.characters(codec="utf-8"), max_size=room)
-        options.append(st.tuples(pad, core, pad).map("".join))
-    return (
-        st.one_of(options)
-        .filter(lambda s: min_len <= len(s) and (max_len is None or len(s) <= max_len))
-        .filter(pattern.search)
-    )
+        padded = st.tuples(pad, choose([core]), pad).map("".join)
+        options.append(_checked(padded, checks))
+    # As ``one_of(options).filter(...)`` did: each branch of the choice (one per branch
+    # of the core, and the padded one) redraws itself until it passes its checks.
+    return choose(options)
+
+
+def _checked(
+    strings: st.SearchStrategy[str], checks: Sequence[Callable[[str], object]]
+) -> st.SearchStrategy[str]:
+    for check in checks:
+        strings = strings.filter(check)
+    return strings
+
+
+def _within(value: str, min_len: int, max_len: int | None) -> bool:
+    return min_len <= len(value) and (max_len is None or len(value) <= max_len)
 
 
 def _extend(value: str, length: int) -> str:

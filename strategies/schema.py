@@ -13,7 +13,14 @@ from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
-from .model import DEFAULT_SERVICE, enum_values, input_shape, operation_model, service_model
+from .model import (
+    DEFAULT_SERVICE,
+    enum_values,
+    input_shape,
+    is_union,
+    operation_model,
+    service_model,
+)
 from .patterns import compile_pattern
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -53,6 +60,8 @@ def _body(shape: Shape, defs: dict[str, Any]) -> dict[str, Any]:
         }
         if shape.required_members:
             out["required"] = list(shape.required_members)
+        if is_union(shape):  # exactly one of the known members
+            out["oneOf"] = [{"required": [name]} for name in shape.members]
         return out
     if isinstance(shape, ListShape):
         out = {"type": "array", "items": _ref(shape.member, defs)}

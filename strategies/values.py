@@ -17,12 +17,13 @@ from typing import Any
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import strategies as st
 
-from .model import enum_values
-from .patterns import compile_pattern, sized_text
+from .model import enum_values, is_union
+from .patterns import choose, compile_pattern, sized_text
 
 Strategy = st.SearchStrategy[Any]
 # A list this long (or a string, in a "lean" element) is a boundary case of its own.
 SMALL_EXTRA = 4
+LEAN_ROOM = 16
 _MAX_DEPTH = 3
 _EPOCH_MIN = datetime.datetime(2000, 1, 1)
 _EPOCH_MAX = datetime.datetime(2100, 1, 1)
@@ -97,14 +98,23 @@ class ValueCompiler:
             return st.sampled_from(enum_values(shape))
         lo = shape.metadata.get("min", 0)
         hi = shape.metadata.get("max")
-        if self.lean:
-            hi = lo + 2 if hi is None else min(hi, lo + 2)
         pattern = shape.metadata.get("pattern")
+        if self.lean:  # small; a composite pattern (\+?[0-9]{1,15}) needs room to match
+            simple = pattern is None or compile_pattern(pattern).simple is not None
+            room = 2 if simple else LEAN_ROOM
+            hi = lo + room if hi is None else min(hi, lo + room)
         if pattern is not None:
             return compile_pattern(pattern).matching(lo, hi)
         return sized_text(st.characters(codec="utf-8"), lo, hi)
 
     def _structure(self, shape: StructureShape, path: str, too_deep: bool) -> Strategy:
+        if is_union(shape):  # exactly one member set
+            return st.one_of(
+                [
+                    st.fixed_dictionaries({name: self.compile(member, member_path(path, name))})
+                    for name, member in shape.members.items()
+                ]
+            )
         required = {
             name: self.compile(member, member_path(path, name))
             for name, member in shape.members.items()
@@ -136,7 +146,7 @@ class ValueCompiler:
         if hi is not None and hi > small_hi:
             full = self.lean_copy().compile(_element_shape(shape), element_path)
             options.append(st.lists(full, min_size=hi, max_size=hi))
-        return st.one_of(options)
+        return choose(options)
 
     def _map(self, shape: MapShape, path: str, too_deep: bool) -> Strategy:
         lo = shape.metadata.get("min", 0)
@@ -158,4 +168,4 @@ def _bounded_integers(shape: Shape) -> st.SearchStrategy[int]:
     lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
     bounds = [b for b in (lo, hi) if b is not None]
     general = st.integers(lo, hi)
-    return st.one_of(st.sampled_from(bounds), general) if bounds else general
+    return choose([st.sampled_from(bounds), general]) if bounds else general

@@ -20,6 +20,7 @@ class Constraint(enum.StrEnum):
     MAX_ITEMS = "max_items"
     MIN_VALUE = "min_value"
     MAX_VALUE = "max_value"
+    UNION = "union"  # a union structure must set exactly one member
 
     def __str__(self) -> str:
         return self.value

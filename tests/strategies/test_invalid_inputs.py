@@ -72,6 +72,8 @@ def _schema_facts(schema: dict[str, Any]) -> tuple[set[str], set[Constraint]]:
             kinds.add(Constraint.MIN_LENGTH)
         if node.get("minItems"):
             kinds.add(Constraint.MIN_ITEMS)
+        if "oneOf" in node:
+            kinds.add(Constraint.UNION)
         if "pattern" in node and not re.search(node["pattern"], ""):
             kinds.add(Constraint.PATTERN)
         for name, sub in node.get("properties", {}).items():
