@@ -307,11 +307,12 @@ def _stats_since_last_report() -> dict[str, int]:
     return delta
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    results = config.stash.get(_RESULTS, None)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What was collected and selected (after -k and -m) is what the report expects."""
+    results = session.config.stash.get(_RESULTS, None)
     if results is None:
         return
-    for item in items:
+    for item in session.items:
         marker = item.get_closest_marker("conformance")
         if marker is not None:
             results.expect(marker.kwargs["id"])

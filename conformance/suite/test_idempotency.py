@@ -6,6 +6,7 @@ import threading
 import uuid
 from typing import Any
 
+from botocore.model import StructureShape
 from hypothesis import given
 
 import strategies
@@ -28,6 +29,30 @@ def _fresh(params: dict[str, Any]) -> dict[str, Any]:
     return {**params, "ClientToken": f"{params.get('ClientToken', '')[:27]}-{uuid.uuid4()}"}
 
 
+_LISTING = strategies.input_shape("DescribePhoneNumbers")
+assert isinstance(_LISTING, StructureShape)
+_PAGE = _LISTING.members["MaxResults"].metadata.get("max")
+_MAX_PAGES = 20
+
+
+def _count_numbers(endpoint: EndpointClient) -> int | None:
+    """How many numbers the account holds (not DELETED); None if the listing failed."""
+    held, token = 0, None
+    for _ in range(_MAX_PAGES):
+        params: dict[str, Any] = {"MaxResults": _PAGE} if _PAGE else {}
+        if token:
+            params["NextToken"] = token
+        page = endpoint.call("DescribePhoneNumbers", params)
+        if not page.ok or not isinstance(page.body, dict):
+            return None
+        numbers = page.body.get("PhoneNumbers") or []
+        held += sum(1 for n in numbers if isinstance(n, dict) and n.get("Status") != "DELETED")
+        token = page.body.get("NextToken")
+        if not token:
+            return held
+    return None
+
+
 _AFTER_A_FIRST_SUCCESS: dict[str, Any] = {
     "applies": succeeded,
     "prepare": _fresh,
@@ -38,11 +63,19 @@ _AFTER_A_FIRST_SUCCESS: dict[str, Any] = {
 @invariant("IDEMP-SAME", "Same token and parameters give the same number", "must")
 def test_same_token_same_parameters(endpoint: EndpointClient, ledger: Ledger) -> None:
     """A retried RequestPhoneNumber (same ClientToken, same parameters) answers the
-    number the first call created, not a second one: the model marks ClientToken as the
-    idempotency token."""
+    number the first call created and adds no number to DescribePhoneNumbers: the model
+    marks ClientToken as the idempotency token."""
 
     def check(params: dict[str, Any], first: Outcome) -> None:
+        held = _count_numbers(endpoint)
         again = ledger.request(params)
+        require(
+            held is None or _count_numbers(endpoint) == held,
+            "IDEMP-SAME",
+            f"the retry added a number to DescribePhoneNumbers (held {held} before it)",
+            again,
+            params,
+        )
         require(
             again.ok,
             "IDEMP-SAME",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,13 @@ from typing import Any
 import pytest
 
 from conformance.invariants import load_registry
-from conformance.reference import ReferenceServer, Reply
+from conformance.reference import (
+    ReferenceServer,
+    ReferenceService,
+    Reply,
+    RequestContext,
+    ServiceWrapper,
+)
 
 Hook = Callable[[Reply], Reply]
 
@@ -81,6 +88,28 @@ def _swallow_missing_pool(reply: Reply) -> Reply:
     if reply.body.get("ResourceType") == "pool":
         reply.body["ResourceType"] = "phone-number"
     return reply
+
+
+class _RetryMakesASecondNumber(ServiceWrapper):
+    """Answers a retried token with the first number but quietly creates another."""
+
+    def __init__(self) -> None:
+        super().__init__(ReferenceService())
+        self.first: dict[str, dict[str, Any]] = {}
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+        token = params.get("ClientToken")
+        if operation != "RequestPhoneNumber" or not token:
+            return super().handle(operation, params, ctx)
+        created = super().handle(operation, {**params, "ClientToken": str(uuid.uuid4())}, ctx)
+        return self.first.setdefault(token, created)
+
+
+def test_a_retry_that_creates_a_hidden_number_is_caught(pytester: pytest.Pytester) -> None:
+    with ReferenceServer(service=_RetryMakesASecondNumber()) as server:
+        result, report = run_suite(pytester, "--endpoint", server.url, "-k", "SAME")
+    assert result.ret == 1
+    assert statuses(report)["IDEMP-SAME"] == "failed"
 
 
 @pytest.mark.parametrize(
