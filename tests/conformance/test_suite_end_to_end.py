@@ -19,6 +19,8 @@ import pytest
 
 from conformance.invariants import load_registry
 from conformance.reference import (
+    RawRequest,
+    RawResponse,
     ReferenceServer,
     ReferenceService,
     Reply,
@@ -391,3 +393,17 @@ def test_cleanup_releases_what_a_ledger_lists(tmp_path: Path) -> None:
         assert "released 1 of 1" in done.stdout
         assert json.loads(ledger.read_text())["numbers"] == []
         assert _describe_status(server.url, credentials.access_key, number_id) != "ACTIVE"
+
+
+def test_an_endpoint_without_the_service_passes_nothing(pytester: pytest.Pytester) -> None:
+    """Like moto, which crashes with an HTML page on this service: every invariant fails
+    or is skipped with what the endpoint said; none passes vacuously."""
+
+    def html_500(request: RawRequest) -> RawResponse:
+        return RawResponse(500, {"Content-Type": "text/html"}, b"<h1>Internal Server Error</h1>")
+
+    with ReferenceServer(app=html_500) as server:
+        result, report = run_suite(pytester, "--endpoint", server.url)
+    assert result.ret == 1
+    assert "passed" not in statuses(report).values()
+    result.stdout.fnmatch_lines(["*NOTE: The endpoint does not implement RequestPhoneNumber*"])
