@@ -20,8 +20,9 @@ import pycountry
 from botocore.model import Shape, StructureShape
 from hypothesis import strategies as st
 
+from .model import enum_values
 from .oracle import check_value
-from .patterns import choose
+from .patterns import choose, compile_pattern
 from .values import ValueCompiler
 
 Strategy = st.SearchStrategy[Any]
@@ -50,6 +51,10 @@ _TAG_VALUES = (
     "",
     "2026-Q4",
 )
+
+
+_UUID_LENGTH = 36
+_UUID_CHARACTERS = "0123456789abcdef-"
 
 
 @dataclass
@@ -94,7 +99,9 @@ def _request_phone_number(generic: ValueCompiler, root: StructureShape) -> Refin
     countries = weighted((3, assigned), (1, unassigned))
 
     token = _member(root, "ClientToken")
-    uuids = st.uuids(version=4).map(str).filter(lambda t: not _problems(token, t))
+    uuids = st.uuids(version=4).map(str)
+    if not _accepts_every_uuid(token):  # then check each one as it is drawn
+        uuids = uuids.filter(lambda t: not _problems(token, t))
     tokens = weighted((2, uuids), (1, generic.compile(token, "ClientToken")))
 
     tag_list = _member(root, "Tags")
@@ -116,8 +123,9 @@ def _request_phone_number(generic: ValueCompiler, root: StructureShape) -> Refin
         st.lists(generic_tag, min_size=lo, max_size=lo + 4, unique_by=_key),
     ]
     if hi is not None:
-        full = [{"Key": f"tag-{i:03d}", "Value": f"value-{i}"} for i in range(hi)]
-        tag_options.append(st.just(_checked(tag_list, [full])[0]))
+        _checked(tag_list, [_full_tags(hi)])
+        # builds, not just(list): a 200-tag literal makes every repr of the strategy huge
+        tag_options.append(st.builds(_full_tags, st.just(hi)))
     tags = choose(tag_options)
 
     overrides = {"IsoCountryCode": countries, "ClientToken": tokens, "Tags": tags}
@@ -158,12 +166,37 @@ def _itself(strategy: Strategy) -> Strategy:
     return strategy
 
 
+def _full_tags(count: int) -> list[dict[str, str]]:
+    """A full tag list that people would write: tag-000 = value-0, ..."""
+    return [{"Key": f"tag-{i:03d}", "Value": f"value-{i}"} for i in range(count)]
+
+
 def _key(tag: dict[str, Any]) -> Any:
     return tag["Key"]
 
 
 def _tags_of_pairs(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in pairs]
+
+
+def _accepts_every_uuid(shape: Shape) -> bool:
+    """Whether every UUID string (36 characters of ``0-9a-f-``) is a valid ``shape``.
+
+    Decided for a plain string, or one whose pattern is one repeated class; for any other
+    pattern it is not known (False).
+    """
+    meta = shape.metadata
+    if shape.type_name != "string" or enum_values(shape):
+        return False
+    if not meta.get("min", 0) <= _UUID_LENGTH <= meta.get("max", _UUID_LENGTH):
+        return False
+    if "pattern" not in meta:
+        return True
+    simple = compile_pattern(meta["pattern"]).simple
+    if simple is None:
+        return False
+    atom, least, _ = simple  # a run of `least` matching characters is a match
+    return least <= _UUID_LENGTH and all(atom.fullmatch(c) for c in _UUID_CHARACTERS)
 
 
 def _problems(shape: Shape, value: Any) -> list[Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -228,18 +228,8 @@ class Pattern:
             if alphabet is not None:
                 core_hi = hi if hi is not None else max_len
                 core_lo = max(lo, min_len) if hi is None else lo
-                core = sized_text(alphabet, core_lo, core_hi)
-                # Lengths up to core_hi, right-padded to min_len: within max_len?
-                fits = max_len is None or (core_hi is not None and max(core_hi, min_len) <= max_len)
-                return _padded(
-                    core,
-                    min_len,
-                    max_len,
-                    self,
-                    core_min=max(core_lo, 1),
-                    simple=fits,
-                    short=core_lo < min_len,
-                )
+                branches = _sized_options(alphabet, core_lo, core_hi)
+                return _padded_simple(branches, min_len, max_len, core_min=max(core_lo, 1))
         core = st.from_regex(translate(self.source, for_generation=True), fullmatch=True)
         return _padded(core, min_len, max_len, self)
 
@@ -264,14 +254,24 @@ def choose(options: Sequence[st.SearchStrategy[T]]) -> st.SearchStrategy[T]:
 
     The same branches as ``one_of`` (which flattens a choice nested in an option, even
     through ``.map`` and ``.filter``, and drops repeats and empty ones), picked
-    uniformly as it does. ``one_of`` builds a filtered ``sampled_from`` of its branches
-    on every draw, the largest single cost of a string here; this picks from a
-    ``sampled_from`` built once.
+    uniformly as it does. ``one_of`` builds and labels a new filtered ``sampled_from`` of
+    its branches on every draw, several times the cost of this ``sampled_from``, built
+    once. One difference: the result is not itself flattened into an enclosing
+    ``one_of``, where it counts as one branch.
     """
-    branches = list(st.one_of(*options).branches)
-    if len(branches) == 1:
-        return branches[0]
-    return st.sampled_from(branches).flatmap(_itself)
+    return _pick(_branches(options))
+
+
+def _branches(options: Sequence[st.SearchStrategy[T]]) -> list[st.SearchStrategy[T]]:
+    """The branches that ``st.one_of(options)`` picks from."""
+    return list(st.one_of(*options).branches)
+
+
+def _pick(slots: Sequence[st.SearchStrategy[T]]) -> st.SearchStrategy[T]:
+    """One of ``slots`` uniformly (repeat one to weight it), then drawn."""
+    if len(set(map(id, slots))) == 1:
+        return slots[0]
+    return st.sampled_from(slots).flatmap(_itself)
 
 
 def _itself(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T]:
@@ -286,13 +286,28 @@ def sized_text(
     Long exact sizes are made by tiling a short text: Hypothesis draws each character as
     a choice and cannot draw thousands of them.
     """
+    return st.one_of([branch.strategy for branch in _sized_options(alphabet, min_size, max_size)])
+
+
+@dataclass(frozen=True)
+class _Sized:
+    """A branch of ``sized_text``, with the lengths of the strings it makes."""
+
+    strategy: st.SearchStrategy[str]
+    shortest: int
+    longest: int
+
+
+def _sized_options(
+    alphabet: st.SearchStrategy[str], min_size: int, max_size: int | None
+) -> list[_Sized]:
     small_hi = min_size + 12 if max_size is None else min(max_size, min_size + 12)
-    options = [_text(alphabet, min_size, small_hi)]
+    options = [_Sized(_text(alphabet, min_size, small_hi), min_size, small_hi)]
     if min_size > 0 or max_size == 0:
-        options.append(_text(alphabet, min_size, min_size))
+        options.append(_Sized(_text(alphabet, min_size, min_size), min_size, min_size))
     if max_size is not None and max_size > small_hi:
-        options.append(_text(alphabet, max_size, max_size))
-    return st.one_of(options)
+        options.append(_Sized(_text(alphabet, max_size, max_size), max_size, max_size))
+    return options
 
 
 def _text(alphabet: st.SearchStrategy[str], lo: int, hi: int) -> st.SearchStrategy[str]:
@@ -314,41 +329,59 @@ def _padded(
     max_len: int | None,
     pattern: Pattern,
     core_min: int = 1,
-    simple: bool = False,
-    short: bool = True,
 ) -> st.SearchStrategy[str]:
-    """The core as is, or with arbitrary text around it; kept within the length bounds.
-
-    A ``simple`` core (of a pattern that is one repeated class, see ``matching``) is
-    made of matching characters only, at least as many as the pattern's minimum count
-    and at most ``max_len`` of them. It matches with any text around it, so it needs no
-    pattern check, and as is (right-padded to ``min_len``) no length check either: the
-    filters are kept only where they can reject something. ``short=False`` says that no
-    core is shorter than ``min_len``, so right-padding it would change nothing.
-    """
-    checks: list[Callable[[str], object]] = [
-        functools.partial(_within, min_len=min_len, max_len=max_len)
-    ]
-    if not simple:
-        checks.append(pattern.search)
-    fitted = core.map(functools.partial(_extend, length=min_len)) if short else core
-    options = [fitted if simple else _checked(fitted, checks)]
+    """The core as is, or with arbitrary text around it; kept within the length bounds."""
+    fitted = core.map(functools.partial(_extend, length=min_len))
     room = 3 if max_len is None else min(3, (max_len - core_min) // 2)
+    options = [fitted]
     if room > 0:
         pad = st.text(st.characters(codec="utf-8"), max_size=room)
-        padded = st.tuples(pad, choose([core]), pad).map("".join)
-        options.append(_checked(padded, checks))
-    # As ``one_of(options).filter(...)`` did: each branch of the choice (one per branch
-    # of the core, and the padded one) redraws itself until it passes its checks.
-    return choose(options)
+        options.append(st.tuples(pad, core, pad).map("".join))
+    return (
+        st.one_of(options)
+        .filter(functools.partial(_within, min_len=min_len, max_len=max_len))
+        .filter(pattern.search)
+    )
 
 
-def _checked(
-    strings: st.SearchStrategy[str], checks: Sequence[Callable[[str], object]]
+def _padded_simple(
+    core: list[_Sized], min_len: int, max_len: int | None, core_min: int
 ) -> st.SearchStrategy[str]:
-    for check in checks:
-        strings = strings.filter(check)
-    return strings
+    """``_padded`` for the core of a simple pattern (one repeated class), given as the
+    branches of its ``sized_text``: the same branches, drawn for less.
+
+    Such a core is made of matching characters only, at least as many as the pattern
+    asks for, so it matches as is, right-padded to ``min_len``, and with any text around
+    it: it needs no pattern check, and a length check only where a branch can leave the
+    bounds. The padded form draws its core from the branches that leave room for
+    padding: with a branch whose strings are all ``max_len`` long, nearly every padded
+    draw was rejected and redrawn, and after three rejections the whole example was
+    thrown away. Those strings are still made, unpadded, by their own branch.
+    """
+    within = functools.partial(_within, min_len=min_len, max_len=max_len)
+    tight = []
+    for branch in core:  # the tight form: each branch of the core, as one_of flattened it
+        strategy = branch.strategy
+        if branch.shortest < min_len:
+            strategy = strategy.map(functools.partial(_extend, length=min_len))
+        if max_len is not None and max(branch.longest, min_len) > max_len:
+            strategy = strategy.filter(within)
+        tight.append(strategy)
+    tight = _branches(tight)
+    room = 3 if max_len is None else min(3, (max_len - core_min) // 2)
+    roomy = [branch for branch in core if max_len is None or branch.shortest < max_len]
+    if room == 0 or not roomy:
+        return _pick(tight)
+    pad = st.text(st.characters(codec="utf-8"), max_size=room)
+    middles = _branches([branch.strategy for branch in roomy])
+    shortest = min(branch.shortest for branch in roomy)
+    longest = max(branch.longest for branch in roomy)
+    if shortest < min_len or (max_len is not None and longest + 2 * room > max_len):
+        padded = [st.tuples(pad, _pick(middles), pad).map("".join).filter(within)]
+    else:  # one padded branch per middle, so that a draw makes one choice, not two
+        padded = [st.tuples(pad, middle, pad).map("".join) for middle in middles]
+    # The padded form weighs as much as one tight branch, as in one_of(tight, padded).
+    return _pick([*tight] * len(padded) + padded)
 
 
 def _within(value: str, min_len: int, max_len: int | None) -> bool:

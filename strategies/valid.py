@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from .domain import refinement
 from .model import DEFAULT_SERVICE, input_shape
+from .patterns import choose
 from .values import ValueCompiler
 
 
@@ -21,7 +22,11 @@ def valid_strategy(
         return ValueCompiler(wire=wire).compile(root)
     refined = refinement(service, operation, root, wire)
     generic = ValueCompiler(wire=wire, overrides=refined.overrides).compile(root)
-    return st.one_of(generic, *refined.scenarios) if refined.scenarios else generic
+    # choose, not one_of: the same choice without one_of's per-draw cost (about a tenth
+    # of an example's time here). Unlike a one_of, the result stays one branch inside an
+    # enclosing one_of: st.one_of(valid_inputs(...), other) is half valid inputs, where
+    # one_of's flattening made it two thirds.
+    return choose([generic, *refined.scenarios])
 
 
 def valid_inputs(
