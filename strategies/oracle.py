@@ -60,21 +60,21 @@ def check_value(shape: Shape, value: Any, path: str, found: list[Violation]) -> 
     if isinstance(shape, StructureShape):
         _check_structure(shape, value, path, found)
     elif isinstance(shape, ListShape):
-        _check_size(shape, len(value), path, found)
+        _check_bounds(shape, len(value), path, found, _ITEMS)
         for i, item in enumerate(value):
             check_value(shape.member, item, f"{path}[{i}]", found)
     elif isinstance(shape, MapShape):
-        _check_size(shape, len(value), path, found)
+        _check_bounds(shape, len(value), path, found, _ITEMS)
         for key, item in value.items():
             check_value(shape.key, key, _join(path, str(key)), found)
             check_value(shape.value, item, _join(path, str(key)), found)
     elif type_name == "string":
         _check_string(shape, value, path, found)
     elif type_name in ("integer", "long", "float", "double"):
-        _check_range(shape, value, path, found)
+        _check_bounds(shape, value, path, found, _VALUE)
     elif type_name == "blob" and isinstance(value, (str, bytes)):
         size = len(value) if isinstance(value, bytes) else len(_b64decode(value) or b"")
-        _check_length(shape, size, path, found)
+        _check_bounds(shape, size, path, found, _LENGTH)
 
 
 def _has_type(type_name: str, value: Any) -> bool:
@@ -128,34 +128,31 @@ def _check_string(shape: Shape, value: str, path: str, found: list[Violation]) -
     enum = enum_values(shape)
     if enum and value not in enum:
         found.append(Violation(path, Constraint.ENUM, f"{value!r} is not one of {list(enum)}"))
-    _check_length(shape, len(value), path, found)
+    _check_bounds(shape, len(value), path, found, _LENGTH)
     pattern = shape.metadata.get("pattern")
     if pattern is not None and not compile_pattern(pattern).search(value):
         found.append(Violation(path, Constraint.PATTERN, f"no substring matches {pattern!r}"))
 
 
-def _check_length(shape: Shape, size: int, path: str, found: list[Violation]) -> None:
+_LENGTH = (Constraint.MIN_LENGTH, Constraint.MAX_LENGTH, "length")
+_ITEMS = (Constraint.MIN_ITEMS, Constraint.MAX_ITEMS, "item count")
+_VALUE = (Constraint.MIN_VALUE, Constraint.MAX_VALUE, "value")
+
+
+def _check_bounds(
+    shape: Shape,
+    measured: float,
+    path: str,
+    found: list[Violation],
+    kinds: tuple[Constraint, Constraint, str],
+) -> None:
+    """The model's ``min``/``max`` of a shape, applied to a length, a count or a value."""
+    low, high, what = kinds
     lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
-    if lo is not None and size < lo:
-        found.append(Violation(path, Constraint.MIN_LENGTH, f"length {size} < min {lo}"))
-    if hi is not None and size > hi:
-        found.append(Violation(path, Constraint.MAX_LENGTH, f"length {size} > max {hi}"))
-
-
-def _check_size(shape: Shape, size: int, path: str, found: list[Violation]) -> None:
-    lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
-    if lo is not None and size < lo:
-        found.append(Violation(path, Constraint.MIN_ITEMS, f"{size} items < min {lo}"))
-    if hi is not None and size > hi:
-        found.append(Violation(path, Constraint.MAX_ITEMS, f"{size} items > max {hi}"))
-
-
-def _check_range(shape: Shape, value: float, path: str, found: list[Violation]) -> None:
-    lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
-    if lo is not None and value < lo:
-        found.append(Violation(path, Constraint.MIN_VALUE, f"{value} < min {lo}"))
-    if hi is not None and value > hi:
-        found.append(Violation(path, Constraint.MAX_VALUE, f"{value} > max {hi}"))
+    if lo is not None and measured < lo:
+        found.append(Violation(path, low, f"{what} {measured} < min {lo}"))
+    if hi is not None and measured > hi:
+        found.append(Violation(path, high, f"{what} {measured} > max {hi}"))
 
 
 def _join(path: str, name: str) -> str:
