@@ -11,6 +11,7 @@ import argparse
 import random
 import time
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,21 @@ settings.register_profile("quick", max_examples=20)
 settings.register_profile("thorough", max_examples=500)
 
 
-# On real AWS the spend guard rejects most generated requests before they are sent.
-_GUARDED: list[bool] = []
+@dataclass
+class _PluginState:
+    """What the plugin's hooks share within one process (an xdist worker has its own)."""
+
+    config: pytest.Config | None = None  # pytest_runtest_logreport gets no config
+    clients: list[EndpointClient] = field(default_factory=list)
+    reported: dict[str, int] = field(
+        default_factory=lambda: {"requests": 0, "throttled_retries": 0}
+    )
+    guarded: bool = False  # on real AWS the spend guard drops most generated requests
+    left_behind: list[str] = field(default_factory=list)
+    ledger_file: str | None = None
+
+
+_STATE = _PluginState()
 
 
 def network_settings() -> settings:
@@ -38,7 +52,7 @@ def network_settings() -> settings:
     at test time, not import time): a network round-trip per example is slower than
     Hypothesis assumes, and on real AWS the spend guard filters most requests out."""
     checks = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-    if _GUARDED:
+    if _STATE.guarded:
         checks.append(HealthCheck.filter_too_much)
     return settings(settings.default, deadline=None, suppress_health_check=checks)
 
@@ -141,7 +155,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "numbers cost money; pass --allow-real-aws to certify AWS itself (only SIMULATOR "
             "numbers are then requested, at most --max-real-numbers, all released)."
         )
-    _CONFIG[:] = [config]
+    _STATE.config = config
     config.stash[_RESULTS] = RunResults(
         target=target,
         seed=config.getoption("hypothesis_seed", default=None),
@@ -185,7 +199,7 @@ def conformance_endpoint(
         credentials,
         timeout=config.getoption("request_timeout"),
     )
-    _CLIENTS.append(client)
+    _STATE.clients.append(client)
     yield client
     client.close()
 
@@ -205,19 +219,15 @@ def conformance_ledger(
     guard = None
     if conformance_target.is_aws:
         guard = SpendGuard(config.getoption("max_real_numbers"))
-        _GUARDED[:] = [True]
+        _STATE.guarded = True
     book = Ledger(conformance_endpoint, Path(path) if path else None, guard)
     book.adopt_leftovers()
     book.release_all()
     yield book
     left = book.release_all()
     if left:
-        _LEFT_BEHIND.extend(left)
-        _LEFT_BEHIND_FILE[:] = [str(path)] if path else []
-
-
-_LEFT_BEHIND: list[str] = []
-_LEFT_BEHIND_FILE: list[str] = []
+        _STATE.left_behind.extend(left)
+        _STATE.ledger_file = str(path) if path else None
 
 
 def _credentials(config: pytest.Config, target: Target) -> Credentials:
@@ -248,7 +258,7 @@ def pytest_runtest_makereport(
     report.user_properties.append(("conformance_stats", _stats_since_last_report()))
     if call.excinfo is None or report.when != "call":
         return report
-    if _GUARDED and isinstance(call.excinfo.value, Unsatisfiable):
+    if _STATE.guarded and isinstance(call.excinfo.value, Unsatisfiable):
         report.outcome = "skipped"
         report.longrepr = (
             str(item.path),
@@ -284,26 +294,19 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     props: dict[str, Any] = dict(report.user_properties)
     if "conformance_invariant" not in props:
         return
-    if _CONFIG:
-        results = _CONFIG[0].stash[_RESULTS]
+    if _STATE.config is not None:
+        results = _STATE.config.stash[_RESULTS]
         results.record(report, props["conformance_invariant"], props.get("conformance_failures"))
         results.add_stats(props.get("conformance_stats"))
 
 
-# pytest_runtest_logreport gets no config; the configured run is remembered here.
-_CONFIG: list[pytest.Config] = []
-# Clients of this process (an xdist worker's own), and what their counters last reported.
-_CLIENTS: list[EndpointClient] = []
-_REPORTED = {"requests": 0, "throttled_retries": 0}
-
-
 def _stats_since_last_report() -> dict[str, int]:
     totals = {
-        "requests": sum(c.stats.requests for c in _CLIENTS),
-        "throttled_retries": sum(c.stats.throttled_retries for c in _CLIENTS),
+        "requests": sum(c.stats.requests for c in _STATE.clients),
+        "throttled_retries": sum(c.stats.throttled_retries for c in _STATE.clients),
     }
-    delta = {k: totals[k] - _REPORTED[k] for k in totals}
-    _REPORTED.update(totals)
+    delta = {k: totals[k] - _STATE.reported[k] for k in totals}
+    _STATE.reported.update(totals)
     return delta
 
 
@@ -339,10 +342,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     for line in results.summary_lines():
         terminalreporter.write_line(line)
-    if _LEFT_BEHIND:
-        where = _LEFT_BEHIND_FILE[0] if _LEFT_BEHIND_FILE else "no ledger file"
+    if _STATE.left_behind:
+        where = _STATE.ledger_file or "no ledger file"
         terminalreporter.write_line(
-            f"  WARNING: {len(_LEFT_BEHIND)} numbers could not be released ({where}); "
+            f"  WARNING: {len(_STATE.left_behind)} numbers could not be released ({where}); "
             f"release them with: python -m conformance cleanup --ledger {where}",
             red=True,
         )
