@@ -251,17 +251,27 @@ def test_throttling_is_retried_and_counted_not_failed(pytester: pytest.Pytester)
     assert report["stats"]["throttled_retries"] > 0
 
 
-def _reference_processes() -> set[int]:
+def _reference_children(parent: int) -> set[int]:
+    """Embedded reference processes started by ``parent`` (found through /proc)."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
-            except OSError:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
                 continue
-            if b"-m conformance.reference" in cmdline:
+            if ppid == parent and b"-m conformance.reference" in cmdline:
                 found.add(int(entry.name))
     return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 @pytest.mark.skipif(not Path("/proc").exists(), reason="reads /proc to find processes")
@@ -270,7 +280,6 @@ def test_ctrl_c_writes_the_report_and_stops_the_reference(tmp_path: Path) -> Non
     import subprocess
     import sys
 
-    before = _reference_processes()
     report_dir = tmp_path / "report"
     run = subprocess.Popen(
         [
@@ -291,8 +300,11 @@ def test_ctrl_c_writes_the_report_and_stops_the_reference(tmp_path: Path) -> Non
         text=True,
     )
     deadline = time.monotonic() + 30
-    while not (_reference_processes() - before) and time.monotonic() < deadline:
+    children: set[int] = set()
+    while not children and time.monotonic() < deadline:
+        children = _reference_children(run.pid)
         time.sleep(0.1)
+    assert children, "the embedded reference never started"
     time.sleep(3)  # let some invariants finish
     run.send_signal(signal.SIGINT)
     out, _ = run.communicate(timeout=60)
@@ -302,7 +314,7 @@ def test_ctrl_c_writes_the_report_and_stops_the_reference(tmp_path: Path) -> Non
     assert report["exit_status"] == 2
     assert report["invariants"], "the invariants that did run are reported"
     time.sleep(0.5)
-    assert not (_reference_processes() - before), "the embedded reference was left running"
+    assert not [pid for pid in children if _alive(pid)], "the embedded reference was left running"
 
 
 def test_real_aws_mode_requests_only_capped_simulator_numbers_and_releases_them(
