@@ -18,7 +18,6 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 import strategies
 from strategies import DEFAULT_SERVICE, enum_values, service_model
-from strategies.model import is_server_fault  # noqa: F401  (re-exported for the suite)
 
 from .client import Outcome
 

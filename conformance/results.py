@@ -7,6 +7,7 @@ report of what did run.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import platform
 import time
@@ -21,7 +22,10 @@ import strategies
 from .invariants import LEVELS, load_registry
 from .targets import Target
 
-SUITE_VERSION = "0.1.0"
+try:
+    SUITE_VERSION = importlib.metadata.version("pinpoint-sms-conformance")
+except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
+    SUITE_VERSION = "unknown"
 MAX_LISTED = 25
 _RANK = {"pending": -1, "passed": 0, "skipped": 1, "failed": 2}
 

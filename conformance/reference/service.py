@@ -325,13 +325,7 @@ class ReferenceService:
         self, p: dict[str, Any], state: AccountState, ctx: RequestContext
     ) -> dict[str, Any]:
         number = find(state, E.PHONE_NUMBER, p["PhoneNumberId"])
-        if number.attrs["DeletionProtectionEnabled"]:
-            raise E.conflict(
-                E.DELETION_PROTECTION_ENABLED,
-                E.PHONE_NUMBER,
-                number.id,
-                f"Phone number {number.id} has deletion protection enabled",
-            )
+        _refuse_if_protected(number, E.PHONE_NUMBER, "Phone number")
         self._refuse_if_pooled(number)
         state.remove(number)
         self.numbers.free(number.attrs["PhoneNumber"])
@@ -402,13 +396,7 @@ class ReferenceService:
         self, p: dict[str, Any], state: AccountState, ctx: RequestContext
     ) -> dict[str, Any]:
         pool = find(state, E.POOL, p["PoolId"])
-        if pool.attrs["DeletionProtectionEnabled"]:
-            raise E.conflict(
-                E.DELETION_PROTECTION_ENABLED,
-                E.POOL,
-                pool.id,
-                f"Pool {pool.id} has deletion protection enabled",
-            )
+        _refuse_if_protected(pool, E.POOL, "Pool")
         for number in state.all(E.PHONE_NUMBER):
             if number.attrs.get("PoolId") == pool.id:
                 number.attrs["PoolId"] = None
@@ -624,3 +612,14 @@ def _matches(value: Any, wanted: list[str]) -> bool:
     if isinstance(value, list):
         return any(v in wanted for v in value)
     return value is not None and str(value) in wanted
+
+
+def _refuse_if_protected(resource: Resource, resource_type: str, label: str) -> None:
+    """Deleting a resource with deletion protection on is a conflict."""
+    if resource.attrs["DeletionProtectionEnabled"]:
+        raise E.conflict(
+            E.DELETION_PROTECTION_ENABLED,
+            resource_type,
+            resource.id,
+            f"{label} {resource.id} has deletion protection enabled",
+        )

@@ -194,13 +194,17 @@ def _integer(shape: Shape, in_progress: set[str]) -> Check:
             return value
         if not type_lo <= value <= type_hi:
             errors.append((path, f"Member must fit in a signed {shape.type_name}"))
-        if lo is not None and value < lo:
-            errors.append((path, f"Member must have value greater than or equal to {lo}"))
-        if hi is not None and value > hi:
-            errors.append((path, f"Member must have value less than or equal to {hi}"))
+        _check_range(value, lo, hi, path, errors)
         return value
 
     return check
+
+
+def _check_range(value: float, lo: Any, hi: Any, path: str, errors: Errors) -> None:
+    if lo is not None and value < lo:
+        errors.append((path, f"Member must have value greater than or equal to {lo}"))
+    if hi is not None and value > hi:
+        errors.append((path, f"Member must have value less than or equal to {hi}"))
 
 
 def _number(shape: Shape, in_progress: set[str]) -> Check:
@@ -211,10 +215,7 @@ def _number(shape: Shape, in_progress: set[str]) -> Check:
         if not (type(value) is int or (type(value) is float and math.isfinite(value))):
             errors.append((path, "Member must be a finite number"))
             return value
-        if lo is not None and value < lo:
-            errors.append((path, f"Member must have value greater than or equal to {lo}"))
-        if hi is not None and value > hi:
-            errors.append((path, f"Member must have value less than or equal to {hi}"))
+        _check_range(value, lo, hi, path, errors)
         return value
 
     return check

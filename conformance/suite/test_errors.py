@@ -13,7 +13,6 @@ from conformance.checks import (
     enum_problems,
     error_shape,
     field_names_match,
-    is_server_fault,
     operation_errors,
     schema_problems,
 )
@@ -21,6 +20,7 @@ from conformance.client import EndpointClient, Outcome
 from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
+from strategies.model import is_server_fault
 
 from ._support import OPERATION, check_each, refused
 
