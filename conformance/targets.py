@@ -1,23 +1,27 @@
 """What the suite certifies: a named embedded target, or any URL, with safety rules.
 
-The embedded reference is started as its own process (``python -m
-conformance.reference``) and reached over HTTP like any other endpoint: the suite never
-imports its internals. Real AWS is refused unless explicitly allowed.
+Embedded targets run as their own process for the duration of a run and are reached
+over HTTP like any other endpoint: ``reference`` (``python -m conformance.reference``;
+the suite never imports its internals) and ``moto`` (``python -m moto.server``, moto's
+own server, installed with the suite). Real AWS is refused unless explicitly allowed.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
-EMBEDDED = ("reference",)
+EMBEDDED = ("reference", "moto")
 _AWS_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
 STARTUP_TIMEOUT_S = 20.0
 
@@ -29,7 +33,7 @@ class TargetError(Exception):
 @dataclass(frozen=True)
 class Target:
     url: str
-    kind: str  # "reference", "url" or "aws"
+    kind: str  # a name of EMBEDDED, "url" or "aws"
     name: str
 
     @property
@@ -72,27 +76,51 @@ def check_reachable(url: str, timeout: float = 3.0) -> None:
         ) from e
 
 
+@dataclass(frozen=True)
+class _Launch:
+    """How to start an embedded target and where its process says its URL."""
+
+    command: tuple[str, ...]
+    stream: str  # "stdout" or "stderr"
+    url_pattern: re.Pattern[str]
+
+
+_LAUNCH = {
+    "reference": _Launch(
+        ("-m", "conformance.reference", "--host", "127.0.0.1", "--port", "0"),
+        "stdout",
+        re.compile(r"^(http://\S+)$"),
+    ),
+    # werkzeug announces " * Running on http://127.0.0.1:PORT" on stderr (port 0: a free one)
+    "moto": _Launch(
+        ("-m", "moto.server", "--host", "127.0.0.1", "--port", "0"),
+        "stderr",
+        re.compile(r"Running on (http://[^\s/]+)"),
+    ),
+}
+
+
 @contextlib.contextmanager
 def embedded(name: str, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
-    """Run an embedded target in its own process for the duration; yields its URL."""
-    if name != "reference":
-        raise TargetError(f"no embedded target named {name!r}")
-    command = [
-        sys.executable,
-        "-m",
-        "conformance.reference",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        *extra_args,
-    ]
+    """Run an embedded target in its own process for the duration; yields its URL.
+
+    Its output is drained for the whole run (moto logs every request: an undrained
+    pipe would stall it), keeping the last lines for the error message should it fail
+    to start.
+    """
+    launch = _LAUNCH.get(name)
+    if launch is None:
+        raise TargetError(f"no embedded target named {name!r} (one of {', '.join(EMBEDDED)})")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        [sys.executable, *launch.command, *extra_args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
-        url = _first_line(process)
+        url = _announced_url(process, name, launch)
         yield url
     finally:
         process.terminate()
@@ -103,17 +131,42 @@ def embedded(name: str, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
             process.wait()
 
 
-def _first_line(process: subprocess.Popen[str]) -> str:
-    line: list[str] = []
-    reader = threading.Thread(
-        target=lambda: line.append(process.stdout.readline() if process.stdout else ""),
-        daemon=True,
-    )
-    reader.start()
-    reader.join(STARTUP_TIMEOUT_S)
-    url = line[0].strip() if line else ""
-    if not url.startswith("http"):
+def _announced_url(process: subprocess.Popen[str], name: str, launch: _Launch) -> str:
+    found: list[str] = []
+    announced = threading.Event()
+    tail: collections.deque[str] = collections.deque(maxlen=20)
+
+    def drain(stream: Any, watch: bool) -> None:
+        for line in iter(stream.readline, ""):
+            tail.append(line.rstrip())
+            match = launch.url_pattern.search(line.strip()) if watch and not found else None
+            if match:
+                found.append(match.group(1))
+                announced.set()
+        if watch:
+            announced.set()  # the process closed its output: it will not announce a URL
+
+    for stream_name in ("stdout", "stderr"):
+        stream = getattr(process, stream_name)
+        threading.Thread(
+            target=drain, args=(stream, stream_name == launch.stream), daemon=True
+        ).start()
+    announced.wait(STARTUP_TIMEOUT_S)
+    if not found:
         process.kill()
-        _, err = process.communicate(timeout=5)
-        raise TargetError(f"the embedded reference endpoint did not start: {err.strip()[-500:]}")
-    return url
+        process.wait(timeout=5)
+        said = " | ".join(list(tail)[-5:])
+        raise TargetError(f"the embedded {name} endpoint did not start: {said[-500:]}")
+    return found[0]
+
+
+@contextlib.contextmanager
+def running(target: Target) -> Iterator[Target]:
+    """The target reachable for the duration: an embedded one is started (and stopped
+    afterwards), a URL is checked once. Raises TargetError with one clear message."""
+    if target.kind in ("url", "aws"):
+        check_reachable(target.url)
+        yield target
+        return
+    with embedded(target.kind) as url:
+        yield Target(url, target.kind, target.name)

@@ -1,0 +1,51 @@
+"""Named embedded targets: ``--endpoint moto`` runs moto's own server for the run."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.targets import TargetError, check_reachable, describe, embedded
+
+from .test_suite_end_to_end import run_suite, statuses
+
+
+def test_moto_is_a_named_target() -> None:
+    target = describe("moto", "us-east-1")
+    assert (target.kind, target.name, target.url) == ("moto", "moto", "")
+    assert not target.is_aws
+
+
+def test_an_unknown_embedded_target_is_refused() -> None:
+    with (
+        pytest.raises(TargetError, match="no embedded target named 'localstack'"),
+        embedded("localstack"),
+    ):
+        pass
+
+
+def test_embedded_moto_answers_and_is_stopped_afterwards() -> None:
+    with embedded("moto") as url:
+        assert url.startswith("http://127.0.0.1:")
+        check_reachable(url)
+    with pytest.raises(TargetError, match="cannot reach"):
+        check_reachable(url, timeout=1)
+
+
+def test_the_moto_verdict_is_one_command_away(pytester: pytest.Pytester) -> None:
+    """moto does not implement this service: the run ends with a verdict, not a crash."""
+    result, report = run_suite(
+        pytester, "--endpoint", "moto", "-k", "content_type or simulator or boto3"
+    )
+    out = result.stdout.str()
+    assert result.ret == 1, out[-3000:]
+    assert report["target"] == {"endpoint": "moto", "kind": "moto"}
+    assert set(statuses(report)) == {"PROTO-CONTENT-TYPE", "RPN-SIMULATOR", "ERR-SDK-READABLE"}
+    assert "passed" not in statuses(report).values()
+    assert "Traceback" not in out
+    result.stdout.fnmatch_lines(
+        ["*conformance: moto*", "*NOTE: The endpoint does not implement*", "*DOES NOT CONFORM*"]
+    )
+    # moto's server, started for the run, is gone with it
+    moto_url = report["invariants"][0]["failures"][0]["exchange"]["request"]["url"]
+    with pytest.raises(TargetError):
+        check_reachable(moto_url, timeout=1)
