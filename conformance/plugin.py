@@ -37,8 +37,9 @@ class _PluginState:
     config: pytest.Config | None = None  # pytest_runtest_logreport gets no config
     clients: list[EndpointClient] = field(default_factory=list)
     reported: dict[str, int] = field(
-        default_factory=lambda: {"requests": 0, "throttled_retries": 0}
+        default_factory=lambda: {"requests": 0, "examples": 0, "throttled_retries": 0}
     )
+    examples: int = 0  # Hypothesis test cases run to an outcome (see _count_examples)
     guarded: bool = False  # on real AWS the spend guard drops most generated requests
     left_behind: list[str] = field(default_factory=list)
     ledger_file: str | None = None
@@ -278,6 +279,38 @@ def pytest_runtest_makereport(
     return report
 
 
+@pytest.hookimpl(wrapper=True, trylast=True)  # inside Hypothesis' own wrapper
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """Count the examples every @given run of a conformance test executes, from the
+    statistics Hypothesis hands its collector (then passed on to Hypothesis' plugin)."""
+    if item.get_closest_marker("conformance") is None:
+        return (yield)
+    from hypothesis import statistics
+
+    collector: Any = statistics.collector  # typed for its default (None) only
+    outer = collector.value
+
+    def note(stats: Any) -> None:
+        _STATE.examples += _count_examples(stats)
+        if outer is not None:
+            outer(stats)
+
+    with collector.with_value(note):
+        return (yield)
+
+
+def _count_examples(stats: dict[str, Any]) -> int:
+    """Test cases that ran to an outcome (valid or failing) in every phase, shrinking
+    included; those rejected by assume/filters or overrunning their data are not."""
+    return sum(
+        1
+        for key, phase in stats.items()
+        if key.endswith("-phase") and isinstance(phase, dict)
+        for case in phase.get("test-cases", [])
+        if case.get("status") in ("valid", "interesting")
+    )
+
+
 def _invariant_failures(error: BaseException) -> list[InvariantFailure]:
     if isinstance(error, InvariantFailure):
         return [error]
@@ -293,12 +326,13 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if _STATE.config is not None:
         results = _STATE.config.stash[_RESULTS]
         results.record(report, props["conformance_invariant"], props.get("conformance_failures"))
-        results.add_stats(props.get("conformance_stats"))
+        results.add_stats(props.get("conformance_stats"), props["conformance_invariant"])
 
 
 def _stats_since_last_report() -> dict[str, int]:
     totals = {
         "requests": sum(c.stats.requests for c in _STATE.clients),
+        "examples": _STATE.examples,
         "throttled_retries": sum(c.stats.throttled_retries for c in _STATE.clients),
     }
     delta = {k: totals[k] - _STATE.reported[k] for k in totals}

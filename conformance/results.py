@@ -1,8 +1,9 @@
-"""Results of a run: invariant outcomes, deduplicated failures, and report.json.
+"""Results of a run: invariant outcomes, deduplicated failures, and the report files.
 
 Fed by pytest's report hooks (which also carry results back from xdist workers), and
 written at session end whatever the exit status, so an interrupted run still leaves a
-report of what did run.
+report of what did run: ``report.json`` (valid against ``report.schema.json``, shipped
+beside this module), ``report.html`` (one self-contained page) and ``badge.svg``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,66 @@ except importlib.metadata.PackageNotFoundError:  # run from a source tree, not i
     SUITE_VERSION = "unknown"
 MAX_LISTED = 25
 _RANK = {"pending": -1, "passed": 0, "skipped": 1, "failed": 2}
+SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
+REPORT_FILES = ("report.json", "report.html", "badge.svg")
+
+
+def minimality(failure: dict[str, Any]) -> tuple[int, str]:
+    """How small a failure's input is; the smaller key is the more minimal example.
+
+    'Minimal' means the shortest input in canonical JSON (keys sorted, no spaces), ties
+    broken by that text: the shortlex order Hypothesis shrinks by, applied to what the
+    report shows. An input of ``None`` (no request body) is the smallest of all.
+    """
+    if failure.get("input") is None:
+        return (0, "")
+    text = json.dumps(failure["input"], sort_keys=True, separators=(",", ":"), default=str)
+    return (len(text), text)
+
+
+def verdict(summary: dict[str, int]) -> str:
+    """The one-line verdict of a run from its ``summary`` counts."""
+    if summary.get("failed"):
+        return f"DOES NOT CONFORM ({summary['failed']} invariants failed)"
+    if not summary.get("passed"):
+        return f"NOTHING CHECKED ({summary.get('skipped', 0)} invariants skipped)"
+    if summary.get("skipped"):
+        return f"CONFORMS on what was checked; {summary['skipped']} invariants skipped"
+    return "CONFORMS"
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema of report.json (draft 2020-12)."""
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text())
+    return schema
+
+
+def validate_report(report: dict[str, Any]) -> None:
+    """Raise ``jsonschema.ValidationError`` unless ``report`` follows the schema."""
+    import jsonschema
+
+    jsonschema.Draft202012Validator(load_schema()).validate(report)
+
+
+def write_report_files(report: dict[str, Any], directory: str | Path) -> list[Path]:
+    """Write report.json, report.html and badge.svg of ``report`` into ``directory``
+    (report.json first: it is written even if rendering the others fails)."""
+    from .badge import render_badge  # these two read ``verdict`` from here
+    from .report_html import render_html
+
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    written = []
+    renderers = (
+        lambda: json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+        lambda: render_html(report),
+        lambda: render_badge(report),
+    )
+    for name, render in zip(REPORT_FILES, renderers, strict=True):
+        out = path / name
+        out.write_text(render(), encoding="utf-8")
+        written.append(out)
+    return written
 
 
 @dataclass
@@ -36,6 +97,7 @@ class InvariantResult:
     status: str = "passed"
     failures: dict[str, dict[str, Any]] = field(default_factory=dict)  # by fingerprint
     note: str | None = None
+    examples: int = 0
 
     def add(self, status: str, failures: list[dict[str, Any]] | None, note: str | None) -> None:
         if _RANK[status] > _RANK[self.status]:
@@ -45,8 +107,18 @@ class InvariantResult:
             seen = self.failures.get(failure["fingerprint"])
             if seen is None:
                 self.failures[failure["fingerprint"]] = {**failure, "count": 1}
+            elif minimality(failure) < minimality(seen):  # keep the most minimal example
+                self.failures[failure["fingerprint"]] = {**failure, "count": seen["count"] + 1}
             else:
                 seen["count"] += 1
+
+    def ordered_failures(self) -> list[dict[str, Any]]:
+        """Deduplicated failures, the most minimal example first (see ``minimality``)."""
+        return sorted(self.failures.values(), key=lambda f: (minimality(f), -f["count"]))
+
+    @property
+    def occurrences(self) -> int:
+        return sum(f["count"] for f in self.failures.values())
 
 
 @dataclass
@@ -60,13 +132,19 @@ class RunResults:
     exit_status: int | None = None
     invariants: dict[str, InvariantResult] = field(default_factory=dict)
     requests: int = 0
+    examples: int = 0  # Hypothesis test cases that ran to an outcome, all phases
     throttled_retries: int = 0
-    path: Path | None = None
+    differences: list[dict[str, Any]] = field(default_factory=list)  # parity mode
+    path: Path | None = None  # report.json once written
+    written: list[Path] = field(default_factory=list)
 
-    def add_stats(self, stats: dict[str, int] | None) -> None:
+    def add_stats(self, stats: dict[str, int] | None, invariant_id: str | None = None) -> None:
         """Counts sent along with each test report (so xdist workers' counts arrive)."""
         self.requests += (stats or {}).get("requests", 0)
+        self.examples += (stats or {}).get("examples", 0)
         self.throttled_retries += (stats or {}).get("throttled_retries", 0)
+        if invariant_id is not None and invariant_id in self.invariants:
+            self.invariants[invariant_id].examples += (stats or {}).get("examples", 0)
 
     def expect(self, invariant_id: str) -> None:
         """A collected invariant: reported even if the run ends before it runs."""
@@ -101,7 +179,7 @@ class RunResults:
         return counts
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        report: dict[str, Any] = {
             "target": {"endpoint": self.target.url or self.target.name, "kind": self.target.kind},
             "versions": {
                 "suite": SUITE_VERSION,
@@ -115,10 +193,17 @@ class RunResults:
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
             "duration_s": self.duration_s,
             "exit_status": self.exit_status,
-            "stats": {"requests": self.requests, "throttled_retries": self.throttled_retries},
+            "stats": {
+                "requests": self.requests,
+                "examples": self.examples,
+                "throttled_retries": self.throttled_retries,
+            },
             "summary": self.summary(),
             "invariants": [self._invariant_dict(i) for i in sorted(self.invariants)],
         }
+        if self.differences:
+            report["differences"] = self.differences
+        return report
 
     def _invariant_dict(self, invariant_id: str) -> dict[str, Any]:
         meta = load_registry().get(invariant_id)
@@ -128,19 +213,18 @@ class RunResults:
             "title": meta.title if meta else "",
             "level": meta.level if meta else "",
             "status": result.status,
+            "examples": result.examples,
         }
         if result.note:
             entry["note"] = result.note
         if result.status == "failed":
-            entry["failures"] = sorted(result.failures.values(), key=lambda f: -f["count"])
+            entry["failures"] = result.ordered_failures()
         return entry
 
     def write(self, directory: str | Path) -> Path:
-        path = Path(directory)
-        path.mkdir(parents=True, exist_ok=True)
-        out = path / "report.json"
-        out.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n")
-        return out
+        """Write report.json, report.html and badge.svg; returns report.json's path."""
+        self.written = write_report_files(self.to_dict(), directory)
+        return self.written[0]
 
     def summary_lines(self) -> list[str]:
         registry = load_registry()
@@ -152,7 +236,8 @@ class RunResults:
             passed = sum(1 for i in ids if self.invariants[i].status == "passed")
             lines.append(f"  {level:<7} {passed}/{len(ids)} invariants passed")
         failed = [r for r in self.invariants.values() if r.status == "failed"]
-        failed.sort(key=lambda r: (LEVELS.index(registry[r.id].level), r.id))
+        # the worst first: the most severe level, then the most often seen
+        failed.sort(key=lambda r: (LEVELS.index(registry[r.id].level), -r.occurrences, r.id))
         absent = [
             f["message"]
             for r in failed
@@ -163,21 +248,24 @@ class RunResults:
             lines.append("  NOTE: " + absent[0].split(". ", 1)[-1])
         for result in failed[:MAX_LISTED]:
             meta = registry[result.id]
-            first = next(iter(result.failures.values()), None)
+            first = next(iter(result.ordered_failures()), None)
             why = first["message"] if first else (result.note or "")
             lines.append(f"  FAILED {result.id} [{meta.level}] {meta.title}: {_short(why)}")
-        skipped = sum(1 for r in self.invariants.values() if r.status == "skipped")
-        if failed:
-            verdict = f"DOES NOT CONFORM ({len(failed)} invariants failed)"
-        elif skipped:
-            verdict = f"CONFORMS on what was checked; {skipped} invariants skipped (see above)"
-        else:
-            verdict = "CONFORMS"
-        lines.append(f"  verdict: {verdict}")
+        if len(failed) > MAX_LISTED:
+            lines.append(f"  ... and {len(failed) - MAX_LISTED} more failed invariants")
+        summary = self.summary()
+        said = verdict(summary)
+        if summary["skipped"] and summary["passed"] and not summary["failed"]:
+            said += " (see above)"
+        lines.append(f"  verdict: {said}")
         if self.seed is not None:
             lines.append(f"  seed: {self.seed} (repeat the run with --hypothesis-seed={self.seed})")
-        if self.path is not None:
-            lines.append(f"  report: {self.path}")
+        lines.append(
+            f"  stats: {self.requests} requests, {self.examples} examples, "
+            f"{self.throttled_retries} throttled retries"
+        )
+        for n, written in enumerate(self.written):
+            lines.append(f"  {'report:' if n == 0 else '':<8}{written}")
         return lines
 
 

@@ -1,0 +1,343 @@
+"""``report.html``: the report as one self-contained page a person can read.
+
+Rendered from the report.json dictionary alone (so a published report.json can be
+re-rendered), with the standard library: inline CSS, no script, no external URL, so
+nothing is fetched at view time. Failures are ``<details>`` elements that expand to
+the message, the minimal input, the reproducers and the raw exchange.
+
+Everything that comes from the report is escaped, for text and attributes alike: the
+endpoint under test controls response bodies, headers and error messages, and a page
+that ran what an endpoint sent would turn a conformance report into an attack vector.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .invariants import LEVEL_MEANING, LEVELS
+from .results import minimality, verdict
+
+STATUSES = ("passed", "failed", "skipped")
+MAX_BODY = 20_000  # characters of one body shown; the rest is in report.json
+
+CSS = """
+:root { --pass: #1a7f37; --fail: #cf222e; --skip: #9a6700; --line: #d0d7de;
+  --soft: #f6f8fa; --text: #1f2328; --muted: #59636e; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 72rem; padding: 1.5rem; color: var(--text);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.15rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--line);
+  padding-bottom: .25rem; }
+code, pre { font: 13px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px;
+  padding: .6rem .8rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all;
+  margin: .25rem 0 .75rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+th, td { border: 1px solid var(--line); padding: .35rem .55rem; text-align: left;
+  vertical-align: top; }
+thead th { background: var(--soft); }
+.muted, small { color: var(--muted); }
+.verdict { display: inline-block; font-size: 1.2rem; font-weight: 700; padding: .4rem .9rem;
+  border-radius: 6px; color: #fff; margin: .5rem 0; }
+.verdict.pass { background: var(--pass); } .verdict.fail { background: var(--fail); }
+.verdict.partial { background: var(--skip); } .verdict.none { background: var(--muted); }
+.status { font-weight: 600; }
+.status.passed { color: var(--pass); } .status.failed { color: var(--fail); }
+.status.skipped { color: var(--skip); }
+.matrix td { width: 27%; }
+.matrix td.failed.some { background: #ffebe9; } .matrix td.passed.some { background: #dafbe1; }
+.matrix td.skipped.some { background: #fff8c5; }
+.matrix .n { font-size: 1.2rem; font-weight: 700; margin-right: .4rem; }
+.matrix a { margin-right: .35rem; white-space: nowrap; }
+details.failure { border: 1px solid var(--line); border-left: 4px solid var(--fail);
+  border-radius: 6px; margin: .5rem 0; padding: .3rem .8rem; }
+details.difference { border-left-color: var(--skip); }
+details > summary { cursor: pointer; font-weight: 600; padding: .2rem 0; }
+details[open] > summary { margin-bottom: .4rem; }
+.case { border-top: 1px dashed var(--line); padding-top: .4rem; margin-top: .4rem; }
+.case h4 { margin: .2rem 0; font-size: .95rem; }
+.label { font-weight: 600; margin: .5rem 0 0; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
+"""
+
+
+def esc(value: Any) -> str:
+    """Text of any value, safe in element content and in quoted attribute values."""
+    return html.escape(value if isinstance(value, str) else str(value), quote=True)
+
+
+def anchor(prefix: str, invariant_id: Any) -> str:
+    return prefix + re.sub(r"[^A-Za-z0-9_-]", "-", str(invariant_id))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_BODY:
+        return text
+    return f"{text[:MAX_BODY]}\n… ({len(text)} characters; the whole body is in report.json)"
+
+
+def exchange_text(exchange: Any) -> str:
+    """An exchange dictionary as HTTP text: the request, then the response."""
+    if not isinstance(exchange, dict) or not isinstance(exchange.get("request"), dict):
+        return _clip(_json(exchange))
+    request = exchange["request"]
+    lines = [f"{request.get('method', 'POST')} {request.get('url', '')}"]
+    lines += [f"{k}: {v}" for k, v in (request.get("headers") or {}).items()]
+    lines += ["", _clip(str(request.get("body", ""))), ""]
+    response = exchange.get("response")
+    if not isinstance(response, dict):
+        lines.append(f"<no response: {exchange.get('error')}>")
+    else:
+        lines.append(f"HTTP {response.get('status')}")
+        lines += [f"{k}: {v}" for k, v in (response.get("headers") or {}).items()]
+        lines += ["", _clip(str(response.get("body", "")))]
+    return "\n".join(lines)
+
+
+def _verdict_class(summary: dict[str, int]) -> str:
+    if summary.get("failed"):
+        return "fail"
+    if not summary.get("passed"):
+        return "none"
+    return "partial" if summary.get("skipped") else "pass"
+
+
+def _level_rank(entry: dict[str, Any]) -> int:
+    level = entry.get("level")
+    return LEVELS.index(level) if level in LEVELS else len(LEVELS)
+
+
+def _occurrences(entry: dict[str, Any]) -> int:
+    return sum(int(f.get("count", 1)) for f in entry.get("failures") or [])
+
+
+def _repeat_command(report: dict[str, Any]) -> str:
+    parts = ["pytest --pyargs conformance"]
+    endpoint = (report.get("target") or {}).get("endpoint")
+    if endpoint and endpoint != "reference":
+        parts.append(f"--endpoint {endpoint}")
+    if report.get("profile"):
+        parts.append(f"--hypothesis-profile={report['profile']}")
+    if report.get("seed") is not None:
+        parts.append(f"--hypothesis-seed={report['seed']}")
+    return " ".join(parts)
+
+
+def _header(report: dict[str, Any], summary: dict[str, int]) -> list[str]:
+    target = report.get("target") or {}
+    total = sum(summary.get(s, 0) for s in STATUSES)
+    return [
+        "<header>",
+        "<h1>PinpointSMSVoiceV2 conformance report</h1>",
+        f'<p id="target">Target: <code>{esc(target.get("endpoint", ""))}</code> '
+        f'<span class="muted">({esc(target.get("kind", ""))})</span></p>',
+        f'<p id="verdict" class="verdict {_verdict_class(summary)}">{esc(verdict(summary))}</p>',
+        f'<p id="counts">{summary.get("passed", 0)} passed, {summary.get("failed", 0)} failed, '
+        f"{summary.get('skipped', 0)} skipped of {total} invariants "
+        f'<span class="muted">(seed {esc(report.get("seed"))}, '
+        f"started {esc(report.get('started', ''))})</span></p>",
+        "</header>",
+    ]
+
+
+def _matrix(invariants: list[dict[str, Any]]) -> list[str]:
+    out = [
+        '<section id="matrix"><h2>Invariants by level and status</h2>',
+        '<table class="matrix"><thead><tr><th>level</th>',
+        *(f"<th>{status}</th>" for status in STATUSES),
+        "</tr></thead><tbody>",
+    ]
+    levels = [*LEVELS, *sorted({str(e.get("level")) for e in invariants} - set(LEVELS))]
+    for level in levels:
+        at_level = [e for e in invariants if e.get("level") == level]
+        if not at_level:
+            continue
+        out.append(
+            f'<tr><th scope="row">{esc(level)}<br><small>{esc(LEVEL_MEANING.get(level, ""))}'
+            "</small></th>"
+        )
+        for status in STATUSES:
+            ids = [e.get("id", "") for e in at_level if e.get("status") == status]
+            links = " ".join(f'<a href="#{anchor("inv-", i)}">{esc(i)}</a>' for i in ids)
+            some = " some" if ids else ""
+            out.append(
+                f'<td class="{status}{some}" data-level="{esc(level)}" data-status="{status}">'
+                f'<span class="n">{len(ids)}</span>{links}</td>'
+            )
+        out.append("</tr>")
+    out.append("</tbody></table></section>")
+    return out
+
+
+def _invariant_table(invariants: list[dict[str, Any]]) -> list[str]:
+    out = [
+        '<section id="invariants"><h2>All invariants</h2><table><thead><tr>'
+        "<th>id</th><th>level</th><th>what it asserts</th><th>status</th><th>examples</th>"
+        "<th>note</th></tr></thead><tbody>"
+    ]
+    for entry in sorted(invariants, key=lambda e: (_level_rank(e), str(e.get("id")))):
+        status = str(entry.get("status", ""))
+        ident = entry.get("id", "")
+        shown = esc(ident)
+        if status == "failed":
+            shown = f'<a href="#{anchor("fail-", ident)}">{shown}</a>'
+        out.append(
+            f'<tr id="{anchor("inv-", ident)}"><td><code>{shown}</code></td>'
+            f"<td>{esc(entry.get('level', ''))}</td><td>{esc(entry.get('title', ''))}</td>"
+            f'<td class="status {esc(status)}">{esc(status)}</td>'
+            f"<td>{esc(entry.get('examples', ''))}</td><td>{esc(entry.get('note', ''))}</td></tr>"
+        )
+    out.append("</tbody></table></section>")
+    return out
+
+
+def _failure_case(failure: dict[str, Any], n: int, of: int) -> list[str]:
+    count = int(failure.get("count", 1))
+    seen = f"seen {count} time{'s' if count != 1 else ''}"
+    out = [
+        '<div class="case">',
+        f"<h4>Failure {n} of {of} <small>({seen})</small></h4>",
+        f'<p class="message">{esc(failure.get("message", ""))}</p>',
+        '<p class="label">Minimal input</p>',
+        f'<pre class="input">{esc(_json(failure.get("input")))}</pre>',
+    ]
+    reproducer = failure.get("reproducer") or {}
+    if reproducer.get("boto3"):
+        out += [
+            '<p class="label">Reproduce with boto3</p>',
+            f'<pre class="boto3">{esc(reproducer["boto3"])}</pre>',
+        ]
+    if reproducer.get("http"):
+        out += [
+            '<p class="label">Reproduce with curl</p>',
+            f'<pre class="http">{esc(reproducer["http"])}</pre>',
+        ]
+    if failure.get("exchange") is not None:
+        out += [
+            '<p class="label">Raw exchange <small>(signatures redacted)</small></p>',
+            f'<pre class="exchange">{esc(exchange_text(failure["exchange"]))}</pre>',
+        ]
+    for k, extra in enumerate(failure.get("related_exchanges") or [], start=1):
+        out += [
+            f'<p class="label">Related exchange {k}</p>',
+            f'<pre class="exchange related">{esc(exchange_text(extra))}</pre>',
+        ]
+    out.append("</div>")
+    return out
+
+
+def _failures(invariants: list[dict[str, Any]]) -> list[str]:
+    failed = [e for e in invariants if e.get("status") == "failed"]
+    if not failed:
+        return []
+    failed.sort(key=lambda e: (_level_rank(e), -_occurrences(e), str(e.get("id"))))
+    out = ['<section id="failures"><h2>Failures</h2>']
+    out.append(
+        '<p class="muted">The worst first: by level, then how often seen. Each invariant '
+        "lists its distinct failures, the most minimal input first.</p>"
+    )
+    for entry in failed:
+        failures = sorted(entry.get("failures") or [], key=minimality)
+        first = failures[0].get("message", "") if failures else entry.get("note", "")
+        times = _occurrences(entry)
+        out += [
+            f'<details class="failure" id="{anchor("fail-", entry.get("id", ""))}">',
+            f"<summary><code>{esc(entry.get('id', ''))}</code> [{esc(entry.get('level', ''))}] "
+            f'{esc(entry.get("title", ""))}: <span class="first">{esc(first)}</span>'
+            + (f" <small>(seen {times} times)</small>" if times > 1 else "")
+            + "</summary>",
+        ]
+        if entry.get("note"):
+            out.append(f'<p class="note">{esc(entry["note"])}</p>')
+        for n, failure in enumerate(failures, start=1):
+            out += _failure_case(failure, n, len(failures))
+        out.append("</details>")
+    out.append("</section>")
+    return out
+
+
+def _differences(differences: Iterable[Any]) -> list[str]:
+    items = [d for d in differences if isinstance(d, dict)]
+    if not items:
+        return []
+    out = [
+        '<section id="differences"><h2>Differences from the other endpoint</h2>',
+        f'<p class="muted">{len(items)} answers differed between the target and the endpoint '
+        "it was compared to.</p>",
+    ]
+    for n, diff in enumerate(items, start=1):
+        found = diff.get("exchanges")
+        exchanges: dict[str, Any] = found if isinstance(found, dict) else {}
+        out += [
+            f'<details class="failure difference" id="diff-{n}">',
+            f"<summary>{esc(diff.get('operation', ''))}: {esc(diff.get('kind', ''))}: "
+            f"{esc(diff.get('detail', ''))}</summary>",
+            '<p class="label">Input</p>',
+            f'<pre class="input">{esc(_json(diff.get("input")))}</pre>',
+        ]
+        for side in ("target", "other"):
+            if side in exchanges:
+                out += [
+                    f'<p class="label">Exchange with the {side}</p>',
+                    f'<pre class="exchange">{esc(exchange_text(exchanges[side]))}</pre>',
+                ]
+        out.append("</details>")
+    out.append("</section>")
+    return out
+
+
+def _run_details(report: dict[str, Any]) -> list[str]:
+    stats = report.get("stats") or {}
+    rows = [
+        ("seed", report.get("seed")),
+        ("repeat", _repeat_command(report)),
+        ("profile", report.get("profile") or "default"),
+        ("gate level", report.get("gate_level")),
+        ("started", report.get("started")),
+        ("duration", f"{report.get('duration_s')} s"),
+        ("exit status", report.get("exit_status")),
+        ("requests sent", stats.get("requests")),
+        ("examples run", stats.get("examples")),
+        ("throttled retries", stats.get("throttled_retries")),
+    ]
+    rows += [(f"version of {k}", v) for k, v in (report.get("versions") or {}).items()]
+    out = ['<section id="run"><h2>The run</h2><dl class="meta">']
+    out += [f"<dt>{esc(k)}</dt><dd><code>{esc(v)}</code></dd>" for k, v in rows]
+    out.append("</dl></section>")
+    return out
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """The whole page for a report.json dictionary."""
+    summary = report.get("summary") or {}
+    invariants = [e for e in report.get("invariants") or [] if isinstance(e, dict)]
+    endpoint = (report.get("target") or {}).get("endpoint", "")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Conformance of {esc(endpoint)}: {esc(verdict(summary))}</title>",
+        f"<style>{CSS}</style>",
+        "</head><body>",
+        *_header(report, summary),
+        *_matrix(invariants),
+        *_failures(invariants),
+        *_differences(report.get("differences") or []),
+        *_invariant_table(invariants),
+        *_run_details(report),
+        '<footer class="muted"><p>Written by pinpoint-sms-conformance '
+        f"{esc((report.get('versions') or {}).get('suite', ''))}; the same data is in "
+        "report.json beside this page.</p></footer>",
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"

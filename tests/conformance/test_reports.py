@@ -1,0 +1,464 @@
+"""The report files: report.json and its schema, report.html, badge.svg, the summary.
+
+Unit tests build results from real ``InvariantFailure`` objects (so the report holds
+what a run would write); the runs at the end are real ``pytest --pyargs conformance``
+subprocesses, against the reference and against a hostile endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import jsonschema
+import pytest
+
+from conformance.badge import colour_for, render_badge
+from conformance.client import DUMMY_SECRET
+from conformance.exchange import Exchange
+from conformance.invariants import LEVELS, InvariantFailure, load_registry
+from conformance.reference import RawRequest, RawResponse, ReferenceServer
+from conformance.report_html import render_html
+from conformance.results import (
+    REPORT_FILES,
+    RunResults,
+    load_schema,
+    minimality,
+    validate_report,
+    write_report_files,
+)
+from conformance.targets import Target
+
+HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">"
+SIGNATURE = "0123456789abcdef" * 4
+
+
+def exchange(body: bytes = b'{"ok": true}', status: int = 400) -> Exchange:
+    return Exchange.record(
+        operation="RequestPhoneNumber",
+        url="http://127.0.0.1:4566/",
+        request_headers={
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": "PinpointSMSVoiceV2.RequestPhoneNumber",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE123/20260101/us-east-1/"
+            f"sms-voice/aws4_request, SignedHeaders=host, Signature={SIGNATURE}",
+        },
+        request_body=b'{"IsoCountryCode": "US"}',
+        status=status,
+        response_headers={"Content-Type": "text/html", "X-Hostile": HOSTILE},
+        response_body=body,
+    )
+
+
+def failure(invariant_id: str, message: str, params: Any, body: bytes = b"{}") -> dict[str, Any]:
+    return InvariantFailure(invariant_id, message, params, exchange(body)).to_dict()
+
+
+def call_report(failed: bool = True, skipped: bool = False, note: str = "") -> Any:
+    return SimpleNamespace(
+        when="call",
+        failed=failed,
+        skipped=skipped,
+        longreprtext=note,
+        longrepr=("suite.py", 1, note) if skipped else note,
+    )
+
+
+def results(target: Target | None = None) -> RunResults:
+    return RunResults(
+        target=target or Target("http://127.0.0.1:4566", "url", "http://127.0.0.1:4566"),
+        seed="1234",
+        profile="quick",
+        gate_level="strict",
+    )
+
+
+def levels() -> dict[str, str]:
+    return {i.id: i.level for i in load_registry().values()}
+
+
+def first_at(level: str) -> list[str]:
+    return sorted(i for i, lv in levels().items() if lv == level)
+
+
+# --- deduplication ------------------------------------------------------------------
+
+
+def test_the_same_failure_on_many_inputs_is_one_failure_with_its_minimal_input_kept() -> None:
+    run = results()
+    big = {"IsoCountryCode": "US", "MessageType": "TRANSACTIONAL", "Tags": [{"Key": "a"}]}
+    small = {"IsoCountryCode": "US"}
+    invariant_id = first_at("must")[0]
+    for params in (big, small, big):
+        run.record(call_report(), invariant_id, [failure(invariant_id, "same message", params)])
+    entry = next(e for e in run.to_dict()["invariants"] if e["id"] == invariant_id)
+    assert len(entry["failures"]) == 1
+    assert entry["failures"][0]["count"] == 3
+    assert entry["failures"][0]["input"] == small
+
+
+def test_distinct_failures_are_listed_the_most_minimal_first() -> None:
+    run = results()
+    invariant_id = first_at("must")[0]
+    inputs = [{"IsoCountryCode": "US", "NumberType": "LONG_CODE"}, None, {"A": 1}]
+    for n, params in enumerate(inputs):
+        for _ in range(3 - n):  # the largest input is also the most frequent
+            run.record(call_report(), invariant_id, [failure(invariant_id, f"kind {n}", params)])
+    listed = next(e for e in run.to_dict()["invariants"] if e["id"] == invariant_id)["failures"]
+    assert [f["input"] for f in listed] == [None, {"A": 1}, inputs[0]]
+    assert [f["count"] for f in listed] == [2, 1, 3]
+
+
+def test_minimality_is_shortlex_on_canonical_json() -> None:
+    assert minimality({"input": None}) < minimality({"input": {}})
+    assert minimality({"input": {"b": 1, "a": 2}}) == minimality({"input": {"a": 2, "b": 1}})
+    assert minimality({"input": {"a": "x"}}) < minimality({"input": {"a": "xx"}})
+    assert minimality({"input": {"a": "b"}}) < minimality({"input": {"a": "c"}})
+
+
+# --- the terminal summary -------------------------------------------------------------
+
+
+def test_summary_lists_the_worst_failures_first_and_the_files_written(tmp_path: Path) -> None:
+    run = results()
+    must_a, must_b = first_at("must")[:2]
+    should = first_at("should")[0]
+    passed = first_at("compat")[0]
+    for invariant_id, times in ((should, 5), (must_a, 1), (must_b, 3)):
+        for n in range(times):
+            run.record(call_report(), invariant_id, [failure(invariant_id, "m", {"n": n})])
+    run.record(call_report(failed=False), passed, None)
+    run.finish(1)
+    run.path = run.write(tmp_path / "out")
+    lines = run.summary_lines()
+    failed_lines = [line for line in lines if "FAILED" in line]
+    assert [line.split()[1] for line in failed_lines] == [must_b, must_a, should]
+    text = "\n".join(lines)
+    assert "DOES NOT CONFORM (3 invariants failed)" in text
+    for name in REPORT_FILES:
+        assert str(tmp_path / "out" / name) in text
+        assert (tmp_path / "out" / name).stat().st_size > 0
+    assert "report: " + str(tmp_path / "out" / "report.json") in text
+
+
+# --- report.json and its schema -----------------------------------------------------
+
+
+def full_report() -> dict[str, Any]:
+    """A report with every kind of entry: passed, failed, skipped, differences."""
+    run = results()
+    ids = sorted(levels())
+    run.record(call_report(), ids[0], [failure(ids[0], HOSTILE, {HOSTILE: HOSTILE}, b"x")])
+    run.record(call_report(failed=False, skipped=True, note="never saw a success"), ids[1], None)
+    run.record(call_report(failed=False), ids[2], None)
+    run.add_stats({"requests": 7, "examples": 5, "throttled_retries": 1}, ids[2])
+    run.differences.append(
+        {
+            "operation": "RequestPhoneNumber",
+            "kind": "status",
+            "detail": f"400 here, 200 there {HOSTILE}",
+            "input": {"IsoCountryCode": "US"},
+            "exchanges": {
+                "target": exchange(HOSTILE.encode()).to_dict(),
+                "other": exchange(status=200).to_dict(),
+            },
+        }
+    )
+    run.finish(1)
+    return run.to_dict()
+
+
+def test_a_full_report_follows_the_shipped_schema() -> None:
+    report = full_report()
+    validate_report(report)
+    assert report["stats"] == {"requests": 7, "examples": 5, "throttled_retries": 1}
+    assert [e["examples"] for e in report["invariants"]] == [0, 0, 5]
+    assert report["differences"][0]["kind"] == "status"
+    jsonschema.Draft202012Validator.check_schema(load_schema())
+
+
+def test_differences_appear_only_when_there_are_some() -> None:
+    run = results()
+    run.record(call_report(failed=False), sorted(levels())[0], None)
+    run.finish(0)
+    assert "differences" not in run.to_dict()
+    validate_report(run.to_dict())
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        lambda r: r["stats"].pop("examples"),
+        lambda r: r["invariants"][0].update(status="ok"),
+        lambda r: r["invariants"][0].pop("failures"),  # failed without failures
+        lambda r: r["invariants"][1].update(failures=[]),  # skipped with failures
+        lambda r: r["invariants"][0]["failures"][0].update(count=0),
+        lambda r: r["invariants"][0]["failures"][0]["exchange"]["response"].pop("status"),
+        lambda r: r["invariants"][0].update(level="maybe"),
+        lambda r: r["differences"][0].pop("exchanges"),
+        lambda r: r.pop("seed"),
+        lambda r: r.update(started="yesterday"),
+    ],
+)
+def test_the_schema_rejects_broken_reports(corrupt: Any) -> None:
+    report = full_report()
+    corrupt(report)
+    with pytest.raises(jsonschema.ValidationError):
+        validate_report(report)
+
+
+def test_the_schema_is_shipped_as_package_data() -> None:
+    import fnmatch
+
+    from setuptools.config.pyprojecttoml import read_configuration
+
+    import conformance
+
+    config = read_configuration(Path(__file__).parents[2] / "pyproject.toml")
+    patterns = config["tool"]["setuptools"]["package-data"]["conformance"]
+    schema = Path(conformance.__file__).with_name("report.schema.json")
+    assert schema.is_file()
+    assert any(fnmatch.fnmatch(schema.name, pattern) for pattern in patterns)
+
+
+# --- report.html ----------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """Elements of a page with their attributes and the text inside each."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None], list[str]]] = []
+        self.stack: list[list[str]] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        text: list[str] = []
+        self.elements.append((tag, dict(attrs), text))
+        if tag not in ("meta", "br", "img", "link", "input"):
+            self.stack.append(text)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        for text in self.stack:
+            text.append(data)
+
+    def find(self, tag: str, **attrs: str) -> list[str]:
+        return [
+            "".join(text)
+            for t, a, text in self.elements
+            if t == tag and all(a.get(k.rstrip("_")) == v for k, v in attrs.items())
+        ]
+
+
+def test_hostile_strings_are_shown_as_text_never_as_markup() -> None:
+    report = full_report()
+    report["target"]["endpoint"] = HOSTILE
+    report["invariants"][1]["note"] = HOSTILE
+    page = render_html(report)
+    assert "<script" not in page.lower()
+    assert "<img" not in page.lower()
+    parsed = Page(page)
+    assert {tag for tag, _, _ in parsed.elements}.isdisjoint({"script", "img", "iframe"})
+    assert not [name for _, attrs, _ in parsed.elements for name in attrs if name.startswith("on")]
+    tag, _, text = parsed.elements[0]
+    assert tag == "html"
+    # shown as text: target, note, message, input, response header and body, difference
+    assert "".join(text).count(HOSTILE) >= 7
+
+
+def test_the_page_is_self_contained() -> None:
+    page = render_html(full_report())
+    parsed = Page(page)
+    for _, attrs, _ in parsed.elements:
+        assert "src" not in attrs
+        assert (attrs.get("href") or "#").startswith("#")
+    targets = {attrs.get("id") for _, attrs, _ in parsed.elements}
+    links = {attrs["href"][1:] for _, attrs, _ in parsed.elements if attrs.get("href")}
+    assert links <= targets, "every link points into the page"
+    assert not re.search(r"@import|url\(|<link", page)
+
+
+def test_the_page_shows_verdict_matrix_failures_and_differences() -> None:
+    report = full_report()
+    page = Page(render_html(report))
+    assert page.find("p", id="verdict") == ["DOES NOT CONFORM (1 invariants failed)"]
+    for entry in report["invariants"]:
+        cells = page.find("td", **{"data-level": entry["level"], "data-status": entry["status"]})
+        assert len(cells) == 1 and entry["id"] in cells[0]
+    failed = report["invariants"][0]
+    details = page.find("details", id=f"fail-{failed['id']}")
+    assert len(details) == 1
+    assert "boto3.client(" in details[0] and "curl " in details[0]
+    assert "HTTP 400" in details[0]  # the raw exchange's response
+    assert "Signature=<redacted>" in details[0] and SIGNATURE not in details[0]
+    diffs = page.find("details", id="diff-1")
+    assert len(diffs) == 1 and "400 here, 200 there" in diffs[0]
+    assert "Exchange with the other" in diffs[0]
+    run = "".join(page.find("section", id="run"))
+    assert report["seed"] in run and report["versions"]["botocore"] in run
+    assert f"--hypothesis-seed={report['seed']}" in run
+
+
+def test_a_page_without_differences_has_no_such_section() -> None:
+    report = full_report()
+    del report["differences"]
+    assert not Page(render_html(report)).find("section", id="differences")
+
+
+# --- badge.svg ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("passed", "total"), [(3, 4), (0, 5), (23, 23)])
+def test_the_badge_is_valid_svg_with_the_share_passed(passed: int, total: int) -> None:
+    statuses = ["passed"] * passed + ["failed"] * (total - passed)
+    svg = render_badge({"invariants": [{"status": s} for s in statuses]})
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "conformance" in texts and f"{passed}/{total} passed" in texts
+    fills = {r.get("fill") for r in root.iter("{http://www.w3.org/2000/svg}rect")}
+    assert colour_for(passed, total) in fills
+
+
+def test_the_badge_colour_moves_with_the_share() -> None:
+    colours = [colour_for(n, 10) for n in (10, 9, 8, 5, 3, 0)]
+    assert len(set(colours)) == len(colours)
+    assert colour_for(0, 0) not in colours  # nothing reported is not a score
+
+
+# --- real runs ------------------------------------------------------------------------
+
+
+def run_suite(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, Path]:
+    out = pytester.path / "report"
+    result = pytester.runpytest_subprocess(
+        "--pyargs",
+        "conformance",
+        "--hypothesis-profile=quick",
+        "-p",
+        "no:cacheprovider",
+        "--conformance-report",
+        str(out),
+        *args,
+    )
+    return result, out
+
+
+def check_files(out: Path) -> dict[str, Any]:
+    report: dict[str, Any] = json.loads((out / "report.json").read_text())
+    validate_report(report)
+    ET.parse(out / "badge.svg")
+    page = (out / "report.html").read_text()
+    assert Page(page).find("p", id="verdict")
+    for name in REPORT_FILES:
+        assert DUMMY_SECRET not in (out / name).read_text()
+    return report
+
+
+def test_a_run_counts_examples_like_hypothesis_and_writes_all_three_files(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hypothesis' observability log (one line per test case run) is the independent count
+    monkeypatch.setenv("HYPOTHESIS_EXPERIMENTAL_OBSERVABILITY_NOCOVER", "1")
+    result, out = run_suite(pytester, "-k", "content_type or FORMATS or malformed")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    report = check_files(out)
+    observed = [
+        json.loads(line)
+        for log in (pytester.path / ".hypothesis" / "observed").glob("*testcases.jsonl")
+        for line in log.read_text().splitlines()
+    ]
+    ran = [o for o in observed if o["type"] == "test_case" and o["status"] != "gave_up"]
+    assert ran, "Hypothesis logged no test case"
+    assert report["stats"]["examples"] == len(ran)
+    assert report["stats"]["examples"] == sum(e["examples"] for e in report["invariants"])
+    assert all(e["examples"] > 0 for e in report["invariants"])
+    result.stdout.fnmatch_lines([f"*report: {out / 'report.json'}", f"*{out / 'badge.svg'}"])
+
+
+def test_examples_are_counted_across_xdist_workers(pytester: pytest.Pytester) -> None:
+    serial, out = run_suite(pytester, "-k", "SCHEMA or FORMATS or ECHO", "--hypothesis-seed=7")
+    assert serial.ret == 0, serial.stdout.str()[-3000:]
+    counted = check_files(out)["stats"]["examples"]
+    parallel, out = run_suite(
+        pytester, "-k", "SCHEMA or FORMATS or ECHO", "--hypothesis-seed=7", "-n", "2"
+    )
+    assert parallel.ret == 0, parallel.stdout.str()[-3000:]
+    assert counted > 0 and check_files(out)["stats"]["examples"] == counted
+
+
+def test_a_hostile_endpoint_gets_a_failing_report_in_all_three_files(
+    pytester: pytest.Pytester,
+) -> None:
+    def hostile(request: RawRequest) -> RawResponse:
+        return RawResponse(
+            500, {"Content-Type": "text/html", "X-Note": "<b>x</b>"}, HOSTILE.encode()
+        )
+
+    with ReferenceServer(app=hostile) as server:
+        result, out = run_suite(pytester, "--endpoint", server.url, "-k", "test_errors or proto")
+    assert result.ret == 1
+    report = check_files(out)
+    assert report["summary"]["failed"] > 0 and report["summary"]["passed"] == 0
+    page = (out / "report.html").read_text()
+    assert "<script" not in page.lower() and html_escaped(HOSTILE) in page
+    badge = ET.parse(out / "badge.svg").getroot()
+    total = len(report["invariants"])
+    assert f"0/{total} passed" in "".join(badge.itertext())
+
+
+def html_escaped(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def test_an_interrupted_run_still_writes_all_three_files(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        interrupter="""
+        import pytest
+
+        def pytest_runtest_logreport(report):
+            if report.when == "teardown" and "test_content_type" in report.nodeid:
+                raise KeyboardInterrupt
+        """
+    )
+    result, out = run_suite(pytester, "-p", "interrupter")
+    assert result.ret == 2, result.stdout.str()[-3000:]
+    report = check_files(out)
+    statuses = {e["id"]: e["status"] for e in report["invariants"]}
+    assert statuses["PROTO-CONTENT-TYPE"] == "passed"
+    assert "skipped" in statuses.values()  # what never ran is not reported as passed
+    assert report["exit_status"] == 2
+
+
+def test_levels_are_the_matrix_rows() -> None:
+    page = Page(render_html(full_report()))
+    rows = page.find("th", scope="row")
+    expected = [lv for lv in LEVELS if lv in {e["level"] for e in full_report()["invariants"]}]
+    assert len(rows) == len(expected)
+    assert all(row.startswith(level) for row, level in zip(rows, expected, strict=True))
+
+
+def test_report_json_is_written_even_if_the_page_cannot_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import conformance.report_html
+
+    def broken(report: dict[str, Any]) -> str:
+        raise RuntimeError("renderer bug")
+
+    monkeypatch.setattr(conformance.report_html, "render_html", broken)
+    with pytest.raises(RuntimeError):
+        write_report_files(full_report(), tmp_path)
+    validate_report(json.loads((tmp_path / "report.json").read_text()))
