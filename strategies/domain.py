@@ -94,9 +94,9 @@ def _unassigned_country_codes() -> list[str]:
 
 def _request_phone_number(generic: ValueCompiler, root: StructureShape) -> Refinement:
     country = _member(root, "IsoCountryCode")
-    assigned = st.sampled_from(_checked(country, list(_assigned_country_codes())))
-    unassigned = st.sampled_from(_checked(country, _unassigned_country_codes()))
-    countries = weighted((3, assigned), (1, unassigned))
+    assigned = _checked(country, list(_assigned_country_codes()))
+    unassigned = _checked(country, _unassigned_country_codes())
+    countries = st.sampled_from(weighted_pool((3, assigned), (1, unassigned)))
 
     token = _member(root, "ClientToken")
     uuids = st.uuids(version=4).map(str)
@@ -160,6 +160,18 @@ def weighted(*options: tuple[int, Strategy]) -> Strategy:
     keeping one (``tuples(...).map``) paid for the unused ones on every example."""
     slots = [strategy for weight, strategy in options for _ in range(weight)]
     return st.sampled_from(slots).flatmap(_itself)
+
+
+def weighted_pool(*options: tuple[int, list[Any]]) -> list[Any]:
+    """One list to sample from, in which each option's values together carry about the
+    option's share of the weight: a ``sampled_from`` of it costs one draw, where a
+    ``weighted`` choice between two ``sampled_from`` costs three."""
+    per_value = [weight / len(values) for weight, values in options]
+    unit = min(per_value)
+    pool: list[Any] = []
+    for (_, values), share in zip(options, per_value, strict=True):
+        pool.extend(values * round(share / unit))
+    return pool
 
 
 def _itself(strategy: Strategy) -> Strategy:

@@ -39,7 +39,7 @@ def _class_body(chars: str) -> str:
 def _complement_body(chars: str, limit: int = _MAX_CODEPOINT) -> str:
     """Ranges of every code point up to ``limit`` not in ``chars`` (negated escapes in a
     class)."""
-    points = sorted({ord(c) for c in chars})
+    points = sorted({ord(c) for c in chars if ord(c) <= limit})
     ranges, start = [], 0
     for p in points:
         if p > start:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from strategies import compile_pattern
-from strategies.patterns import ECMA_SPACE
+from strategies.patterns import _GENERATION_LIMIT, ECMA_SPACE, translate
 
 
 @pytest.mark.parametrize(
@@ -82,3 +82,18 @@ def test_patterns_that_match_everything_are_not_violable() -> None:
 @given(st.characters(codec="utf-8"))
 def test_translated_space_class_is_exactly_ecma_white_space(char: str) -> None:
     assert (re.fullmatch(compile_pattern(r"\s").python, char) is not None) is (char in ECMA_SPACE)
+
+
+@pytest.mark.parametrize("pattern", [r"[\S]+", r"[\s\S]+", r"[\D\W]+", r"(?!\s*$)[\s\S]+"])
+def test_generation_narrows_negated_class_escapes_to_a_subset(pattern: str) -> None:
+    """The generation form of a class matches a small subset of what the pattern does:
+    every code point it adds from a negated escape lies below the generation limit
+    (Hypothesis enumerates class ranges when it builds a regex strategy)."""
+    judge = re.compile(translate(pattern))
+    generate = re.compile(translate(pattern, for_generation=True))
+    wide = [chr(i) for i in range(0x3001) if not 0xD800 <= i <= 0xDFFF] + ["\ufefe", "\U0001f600"]
+    generated = [c for c in wide if generate.fullmatch(c)]
+    assert generated
+    assert all(judge.fullmatch(c) for c in generated)
+    added = [c for c in generated if c not in ECMA_SPACE]
+    assert max(map(ord, added)) <= _GENERATION_LIMIT
