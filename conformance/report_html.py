@@ -59,6 +59,7 @@ details.failure { border: 1px solid var(--line); border-left: 4px solid var(--fa
 details.difference { border-left-color: var(--skip); }
 details > summary { cursor: pointer; font-weight: 600; padding: .2rem 0; }
 details[open] > summary { margin-bottom: .4rem; }
+details > summary .first { font-weight: 400; }
 .case { border-top: 1px dashed var(--line); padding-top: .4rem; margin-top: .4rem; }
 .case h4 { margin: .2rem 0; font-size: .95rem; }
 .label { font-weight: 600; margin: .5rem 0 0; }
@@ -172,7 +173,7 @@ def _matrix(invariants: list[dict[str, Any]]) -> list[str]:
             some = " some" if ids else ""
             out.append(
                 f'<td class="{status}{some}" data-level="{esc(level)}" data-status="{status}">'
-                f'<span class="n">{len(ids)}</span>{links}</td>'
+                f'<span class="n">{len(ids)}</span> {links}</td>'
             )
         out.append("</tr>")
     out.append("</tbody></table></section>")
@@ -203,10 +204,10 @@ def _invariant_table(invariants: list[dict[str, Any]]) -> list[str]:
 
 def _failure_case(failure: dict[str, Any], n: int, of: int) -> list[str]:
     count = int(failure.get("count", 1))
-    seen = f"seen {count} time{'s' if count != 1 else ''}"
+    seen = f" <small>(seen {count} times)</small>" if count > 1 else ""
     out = [
         '<div class="case">',
-        f"<h4>Failure {n} of {of} <small>({seen})</small></h4>",
+        f"<h4>Failure {n} of {of}{seen}</h4>",
         f'<p class="message">{esc(failure.get("message", ""))}</p>',
         '<p class="label">Minimal input</p>',
         f'<pre class="input">{esc(_json(failure.get("input")))}</pre>',

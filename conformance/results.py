@@ -49,12 +49,16 @@ def minimality(failure: dict[str, Any]) -> tuple[int, str]:
 def verdict(summary: dict[str, int]) -> str:
     """The one-line verdict of a run from its ``summary`` counts."""
     if summary.get("failed"):
-        return f"DOES NOT CONFORM ({summary['failed']} invariants failed)"
+        return f"DOES NOT CONFORM ({_invariants(summary['failed'])} failed)"
     if not summary.get("passed"):
-        return f"NOTHING CHECKED ({summary.get('skipped', 0)} invariants skipped)"
+        return f"NOTHING CHECKED ({_invariants(summary.get('skipped', 0))} skipped)"
     if summary.get("skipped"):
-        return f"CONFORMS on what was checked; {summary['skipped']} invariants skipped"
+        return f"CONFORMS on what was checked; {_invariants(summary['skipped'])} skipped"
     return "CONFORMS"
+
+
+def _invariants(n: int) -> str:
+    return f"{n} invariant{'' if n == 1 else 's'}"
 
 
 def load_schema() -> dict[str, Any]:

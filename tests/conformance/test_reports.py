@@ -291,7 +291,7 @@ def test_the_page_is_self_contained() -> None:
 def test_the_page_shows_verdict_matrix_failures_and_differences() -> None:
     report = full_report()
     page = Page(render_html(report))
-    assert page.find("p", id="verdict") == ["DOES NOT CONFORM (1 invariants failed)"]
+    assert page.find("p", id="verdict") == ["DOES NOT CONFORM (1 invariant failed)"]
     for entry in report["invariants"]:
         cells = page.find("td", **{"data-level": entry["level"], "data-status": entry["status"]})
         assert len(cells) == 1 and entry["id"] in cells[0]
@@ -462,3 +462,11 @@ def test_report_json_is_written_even_if_the_page_cannot_be(
     with pytest.raises(RuntimeError):
         write_report_files(full_report(), tmp_path)
     validate_report(json.loads((tmp_path / "report.json").read_text()))
+
+
+def test_a_run_that_checked_nothing_does_not_conform_by_default() -> None:
+    from conformance.results import verdict
+
+    assert not verdict({"passed": 0, "failed": 0, "skipped": 4}).startswith("CONFORMS")
+    assert verdict({"passed": 3, "failed": 0, "skipped": 1}).startswith("CONFORMS on what")
+    assert verdict({"passed": 3, "failed": 1, "skipped": 1}).startswith("DOES NOT CONFORM")
