@@ -116,6 +116,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(never needed for local endpoints)",
     )
     group.addoption(
+        "--client-factory",
+        metavar="MODULE:CALLABLE",
+        default=None,
+        help="drive your SDK wrapper: CALLABLE(endpoint_url=, region_name=, session=) "
+        "returns an object with boto3-style methods (see conformance/wrappers.py)",
+    )
+    group.addoption(
         "--request-timeout",
         type=float,
         default=10.0,
@@ -190,12 +197,7 @@ def conformance_endpoint(
     """A client of the endpoint under test, as a fresh account of its own."""
     config = request.config
     credentials = _credentials(config, conformance_target)
-    client = EndpointClient(
-        conformance_target.url,
-        config.getoption("region"),
-        credentials,
-        timeout=config.getoption("request_timeout"),
-    )
+    client = _endpoint_client(config, conformance_target.url, credentials)
     _STATE.clients.append(client)
     yield client
     client.close()
@@ -225,6 +227,20 @@ def conformance_ledger(
     if left:
         _STATE.left_behind.extend(left)
         _STATE.ledger_file = str(path) if path else None
+
+
+def _endpoint_client(config: pytest.Config, url: str, credentials: Credentials) -> EndpointClient:
+    """botocore's own client, or the user's wrapper (``--client-factory``) around it."""
+    region, timeout = config.getoption("region"), config.getoption("request_timeout")
+    spec = config.getoption("client_factory")
+    if spec is None:
+        return EndpointClient(url, region, credentials, timeout=timeout)
+    from .wrappers import WrapperClient, WrapperError, load_factory
+
+    try:
+        return WrapperClient(url, region, credentials, load_factory(spec), timeout=timeout)
+    except (ValueError, ImportError, WrapperError) as e:
+        pytest.exit(f"conformance: --client-factory {spec}: {e}", returncode=4)
 
 
 def _credentials(config: pytest.Config, target: Target) -> Credentials:

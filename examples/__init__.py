@@ -1,0 +1,1 @@
+"""Worked examples of driving the conformance suite (see README "Use")."""

@@ -1,0 +1,228 @@
+"""``--client-factory``: the suite drives an SDK wrapper (sync or async) instead of botocore.
+
+The example wrappers in examples/ are the subjects: the worked one passes against the
+reference, the ones with planted bugs are flagged by the invariant that names the bug.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from conformance.client import dummy_credentials
+from conformance.reference import ReferenceServer
+from conformance.wrappers import NOTE_HEADER, WrapperClient, WrapperError, load_factory
+from examples import buggy_wrappers, sms_wrapper
+
+from .test_suite_end_to_end import run_suite, statuses
+
+ROOT = Path(__file__).parents[2]
+SIMULATOR = {
+    "IsoCountryCode": "US",
+    "MessageType": "TRANSACTIONAL",
+    "NumberType": "SIMULATOR",
+    "NumberCapabilities": ["SMS"],
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ReferenceServer]:
+    with ReferenceServer() as running:
+        yield running
+
+
+def _client(server: ReferenceServer, factory: Any) -> WrapperClient:
+    return WrapperClient(server.url, "us-east-1", dummy_credentials(), factory)
+
+
+def _run(pytester: pytest.Pytester, factory: str, *args: str) -> tuple[Any, dict[str, Any]]:
+    # examples/ is importable in the run, as it is from the project root
+    pytester._monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    return run_suite(pytester, "--client-factory", factory, *args)
+
+
+# -- the adapter, in process ---------------------------------------------------------------
+def test_a_call_through_the_wrapper_keeps_the_raw_exchange(server: ReferenceServer) -> None:
+    client = _client(server, sms_wrapper.make_client)
+    outcome = client.call("RequestPhoneNumber", {**SIMULATOR, "Tags": [{"Key": "k", "Value": "v"}]})
+    client.close()
+    assert outcome.ok and outcome.body["PhoneNumberId"].startswith("phone-")
+    assert isinstance(outcome.body["CreatedTimestamp"], float)  # back in wire form
+    assert "ResponseMetadata" not in outcome.body
+    exchange = outcome.exchange
+    assert exchange.url.startswith(server.url)
+    assert exchange.header("x-amzn-RequestId")  # the wire's headers
+    assert "Signature=<redacted>" in exchange.request_headers["Authorization"]
+    assert json.loads(exchange.request_body)["Tags"] == [{"Key": "k", "Value": "v"}]
+    assert exchange.header(NOTE_HEADER) is None
+
+
+def test_errors_raised_by_the_wrapper_are_read_like_the_wire(server: ReferenceServer) -> None:
+    client = _client(server, sms_wrapper.make_client)
+    outcome = client.call("RequestPhoneNumber", {**SIMULATOR, "PoolId": "pool-missing"})
+    client.close()
+    assert outcome.status == 400
+    assert outcome.error_code == outcome.sdk_error_code == "ResourceNotFoundException"
+    assert outcome.body["ResourceType"] == "pool"
+
+
+def test_a_swallowed_error_is_seen_as_the_caller_sees_it(server: ReferenceServer) -> None:
+    client = _client(server, buggy_wrappers.error_swallowing)
+    outcome = client.call("RequestPhoneNumber", {**SIMULATOR, "PoolId": "pool-missing"})
+    client.close()
+    assert outcome.ok and outcome.body is None and outcome.error_code is None
+    assert "the wire answered HTTP 400" in (outcome.exchange.header(NOTE_HEADER) or "")
+
+
+def test_a_wrapper_ignoring_the_session_is_judged_without_raw_exchanges(
+    server: ReferenceServer,
+) -> None:
+    client = _client(server, buggy_wrappers.session_ignoring)
+    missing = client.call("RequestPhoneNumber", {**SIMULATOR, "PoolId": "pool-missing"})
+    created = client.call("RequestPhoneNumber", SIMULATOR)
+    client.close()
+    assert missing.status == 400 and missing.error_code == "ResourceNotFoundException"
+    assert missing.body["ResourceId"] == "pool-missing"  # modelled members kept
+    assert created.ok and created.body["PhoneNumber"].startswith("+1")
+    assert created.exchange.header("x-amzn-RequestId")  # from ResponseMetadata
+    for outcome in (missing, created):
+        assert "did not use the given session" in (outcome.exchange.header(NOTE_HEADER) or "")
+        assert "Authorization" not in outcome.exchange.request_headers
+
+
+def test_a_wrapper_lacking_an_operation_is_refused(server: ReferenceServer) -> None:
+    class OnlyRequests:
+        def request_phone_number(self, **kwargs: Any) -> Any:
+            return {}
+
+    def factory(*, endpoint_url: str) -> OnlyRequests:
+        return OnlyRequests()
+
+    with pytest.raises(WrapperError, match="lacks describe_phone_numbers"):
+        _client(server, factory)
+
+
+def test_a_wrapper_raising_something_else_is_reported(server: ReferenceServer) -> None:
+    class Raises(sms_wrapper.SmsNumbers):
+        def request_phone_number(self, **kwargs: Any) -> Any:
+            raise RuntimeError("boom")
+
+    def factory(*, endpoint_url: str, region_name: str, session: boto3.Session) -> Raises:
+        return Raises(session.client(sms_wrapper.SERVICE, endpoint_url=endpoint_url))
+
+    client = _client(server, factory)
+    with pytest.raises(WrapperError, match="raised RuntimeError: boom"):
+        client.call("RequestPhoneNumber", SIMULATOR)
+    client.close()
+
+
+def test_the_factory_spec_is_module_or_file() -> None:
+    assert load_factory("examples.sms_wrapper:make_client") is sms_wrapper.make_client
+    by_path = load_factory(f"{ROOT / 'examples' / 'sms_wrapper.py'}:make_client")
+    assert by_path.__name__ == "make_client"
+    with pytest.raises(ValueError, match="module:callable"):
+        load_factory("examples.sms_wrapper")
+    with pytest.raises(ValueError, match="not a callable"):
+        load_factory("examples.sms_wrapper:SERVICE")
+
+
+# -- async ---------------------------------------------------------------------------------
+class _FakeAsync:
+    """An async wrapper over a sync boto3 client (coroutines that yield to the loop)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._client, name)
+
+        async def call(**kwargs: Any) -> Any:
+            await asyncio.sleep(0)
+            return method(**kwargs)
+
+        return call
+
+    async def close(self) -> None:
+        self._client.close()
+
+
+async def _fake_async_factory(*, endpoint_url: str, session: boto3.Session) -> _FakeAsync:
+    await asyncio.sleep(0)
+    return _FakeAsync(session.client(sms_wrapper.SERVICE, endpoint_url=endpoint_url))
+
+
+def test_async_wrappers_run_on_a_private_loop(server: ReferenceServer) -> None:
+    client = _client(server, _fake_async_factory)
+    created = client.call("RequestPhoneNumber", SIMULATOR)
+    missing = client.call("RequestPhoneNumber", {**SIMULATOR, "PoolId": "pool-missing"})
+    client.close()
+    assert created.ok and created.exchange.url.startswith(server.url)
+    assert missing.error_code == missing.sdk_error_code == "ResourceNotFoundException"
+
+
+def test_concurrent_calls_through_aiobotocore_keep_their_own_exchanges(
+    server: ReferenceServer,
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from examples import async_sms_wrapper
+
+    client = _client(server, async_sms_wrapper.make_client)
+    tokens = [f"token-{i}" for i in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(
+            pool.map(
+                lambda t: client.call("RequestPhoneNumber", {**SIMULATOR, "ClientToken": t}),
+                tokens,
+            )
+        )
+    client.close()
+    assert all(o.ok for o in outcomes)
+    sent = [json.loads(o.exchange.request_body)["ClientToken"] for o in outcomes]
+    assert sent == tokens  # each outcome carries the exchange of its own call
+    assert len({o.body["PhoneNumberId"] for o in outcomes}) == 8
+
+
+# -- the suite, end to end -------------------------------------------------------------------
+def test_the_worked_wrapper_passes_against_the_reference(pytester: pytest.Pytester) -> None:
+    result, report = _run(pytester, "examples.sms_wrapper:make_client")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert set(statuses(report).values()) == {"passed"}
+
+
+def test_the_aiobotocore_wrapper_passes_against_the_reference(pytester: pytest.Pytester) -> None:
+    result, report = _run(pytester, "examples.async_sms_wrapper:make_client")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert set(statuses(report).values()) == {"passed"}
+
+
+@pytest.mark.parametrize(
+    ("factory", "selected", "caught_by"),
+    [
+        ("tag_dropping", "echoed", "RPN-ECHO"),
+        ("error_swallowing", "missing", "RES-NOT-FOUND"),
+    ],
+)
+def test_a_planted_bug_is_flagged_by_its_invariant(
+    pytester: pytest.Pytester, factory: str, selected: str, caught_by: str
+) -> None:
+    result, report = _run(pytester, f"examples.buggy_wrappers:{factory}", "-k", selected)
+    assert result.ret == 1
+    assert statuses(report) == {caught_by: "failed"}
+    failure = next(e for e in report["invariants"] if e["id"] == caught_by)["failures"][0]
+    assert failure["exchange"]["request"]["url"].startswith("http://127.0.0.1:")
+    result.stdout.fnmatch_lines([f"*FAILED {caught_by}*", "*DOES NOT CONFORM*"])
+
+
+def test_a_bad_factory_is_one_clear_error(pytester: pytest.Pytester) -> None:
+    result, _ = _run(pytester, "examples.sms_wrapper:no_such_factory", "-k", "echoed")
+    assert result.ret == 4
+    out = result.stdout.str() + result.stderr.str()
+    assert "--client-factory examples.sms_wrapper:no_such_factory" in out
+    assert "Traceback" not in out
