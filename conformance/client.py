@@ -12,6 +12,7 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +90,35 @@ class Outcome:
         return self.status is not None and self.status >= 500
 
 
+@dataclass(frozen=True)
+class Sent:
+    """What the suite asked a client to send, so that it can be sent again elsewhere
+    (parity mirrors it to a second endpoint; a recording keeps it for replay)."""
+
+    operation: str
+    params: Any  # keyword arguments (botocore path) or the body (raw path)
+    raw: bool = False
+    target: str | None = None
+    content_type: str = "application/x-amz-json-1.0"
+    sign: bool = True
+
+    def send(self, client: EndpointClient, params: Any = None) -> Outcome:
+        """Send the same request through ``client`` (with ``params`` instead, if given)."""
+        payload = self.params if params is None else params
+        if not self.raw:
+            return client.call(self.operation, payload)
+        return client.call_raw(
+            self.operation,
+            payload,
+            target=self.target,
+            content_type=self.content_type,
+            sign=self.sign,
+        )
+
+
+Observer = Callable[[Sent, "Outcome"], None]
+
+
 @dataclass
 class Stats:
     requests: int = 0
@@ -145,6 +175,13 @@ class EndpointClient:
         events.register("before-send", self._before_send)
         events.register("after-call", self._after_call)
         self._pool = urllib3.PoolManager(maxsize=32, retries=False)
+        # told of every call once it has its final outcome (parity, recording)
+        self.observers: list[Observer] = []
+
+    def _observed(self, sent: Sent, outcome: Outcome) -> Outcome:
+        for observe in self.observers:
+            observe(sent, outcome)
+        return outcome
 
     # -- botocore path -------------------------------------------------------------
     def _before_send(self, request: Any, **_: Any) -> None:
@@ -156,6 +193,9 @@ class EndpointClient:
 
     def call(self, operation: str, params: dict[str, Any]) -> Outcome:
         """Send through botocore (boto3's own reading of the answer is kept too)."""
+        return self._observed(Sent(operation, params), self._call(operation, params))
+
+    def _call(self, operation: str, params: dict[str, Any]) -> Outcome:
         method = getattr(self._client, xform_name(operation))
         return self._with_retries(lambda: self._send_botocore(operation, method, params))
 
@@ -228,9 +268,10 @@ class EndpointClient:
 
         ``target`` overrides the ``X-Amz-Target`` header ("" leaves it out).
         """
-        return self._with_retries(
+        outcome = self._with_retries(
             lambda: self._send_raw(operation, body, target, content_type, sign)
         )
+        return self._observed(Sent(operation, body, True, target, content_type, sign), outcome)
 
     def _send_raw(
         self, operation: str, body: Any, target: str | None, content_type: str, sign: bool

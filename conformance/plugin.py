@@ -23,6 +23,7 @@ from hypothesis.errors import Unsatisfiable
 from .client import EndpointClient, EndpointUnavailable, dummy_credentials
 from .invariants import LEVELS, REGISTRY, InvariantFailure
 from .ledger import Ledger, SpendGuard
+from .parity import DifferenceLog, Mirror, merge
 from .results import RunResults
 from .targets import Target, TargetError, describe, running
 
@@ -43,6 +44,8 @@ class _PluginState:
     guarded: bool = False  # on real AWS the spend guard drops most generated requests
     left_behind: list[str] = field(default_factory=list)
     ledger_file: str | None = None
+    other: Target | None = None  # --compare-to: the endpoint every request is mirrored to
+    differences: DifferenceLog = field(default_factory=DifferenceLog)
 
 
 _STATE = _PluginState()
@@ -116,6 +119,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(never needed for local endpoints)",
     )
     group.addoption(
+        "--compare-to",
+        metavar="URL|reference|moto|aws",
+        default=None,
+        help="parity mode: send every request also to this endpoint and report each "
+        "difference in the answers (aws needs --allow-real-aws)",
+    )
+    group.addoption(
         "--client-factory",
         metavar="MODULE:CALLABLE",
         default=None,
@@ -163,6 +173,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "numbers cost money; pass --allow-real-aws to certify AWS itself (only SIMULATOR "
             "numbers are then requested, at most --max-real-numbers, all released)."
         )
+    _STATE.other = _other_target(config)
     _STATE.config = config
     config.stash[_RESULTS] = RunResults(
         target=target,
@@ -170,6 +181,23 @@ def pytest_configure(config: pytest.Config) -> None:
         profile=config.getoption("hypothesis_profile", default=None),
         gate_level=config.getoption("conformance_level"),
     )
+
+
+def _other_target(config: pytest.Config) -> Target | None:
+    """``--compare-to``, classified and checked like ``--endpoint`` (real AWS refused)."""
+    endpoint = config.getoption("compare_to")
+    if endpoint is None:
+        return None
+    try:
+        other = describe(endpoint, config.getoption("region"))
+    except TargetError as e:
+        raise pytest.UsageError(str(e).replace("--endpoint", "--compare-to")) from e
+    if other.is_aws and not config.getoption("allow_real_aws"):
+        raise pytest.UsageError(
+            f"--compare-to {endpoint} is real AWS: refused before sending anything; pass "
+            "--allow-real-aws (only SIMULATOR numbers are then requested, all released)."
+        )
+    return other
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -199,7 +227,27 @@ def conformance_endpoint(
     credentials = _credentials(config, conformance_target)
     client = _endpoint_client(config, conformance_target.url, credentials)
     _STATE.clients.append(client)
-    yield client
+    if _STATE.other is None:
+        yield client
+        client.close()
+        return
+    try:  # parity mode: the other endpoint runs (or is checked) for the session too
+        with running(_STATE.other) as other:
+            mirror = Mirror(
+                EndpointClient(
+                    other.url,
+                    config.getoption("region"),
+                    _credentials(config, other),
+                    timeout=config.getoption("request_timeout"),
+                ),
+                _STATE.differences,
+                SpendGuard(config.getoption("max_real_numbers")) if other.is_aws else None,
+            )
+            client.observers.append(mirror.observe)
+            yield client
+            _STATE.left_behind.extend(mirror.close())  # after the ledger's mirrored releases
+    except TargetError as e:
+        pytest.exit(f"conformance: --compare-to: {e}", returncode=3)
     client.close()
 
 
@@ -216,7 +264,7 @@ def conformance_ledger(
     if path is not None and worker:
         path = str(Path(path).with_suffix(f".{worker}{Path(path).suffix}"))
     guard = None
-    if conformance_target.is_aws:
+    if conformance_target.is_aws or (_STATE.other is not None and _STATE.other.is_aws):
         guard = SpendGuard(config.getoption("max_real_numbers"))
         _STATE.guarded = True
     book = Ledger(conformance_endpoint, Path(path) if path else None, guard)
@@ -269,6 +317,8 @@ def pytest_runtest_makereport(
         return report
     report.user_properties.append(("conformance_invariant", invariant_id))
     report.user_properties.append(("conformance_stats", _stats_since_last_report()))
+    if _STATE.other is not None:
+        report.user_properties.append(("conformance_differences", _STATE.differences.drain()))
     if call.excinfo is None or report.when != "call":
         return report
     if _STATE.guarded and isinstance(call.excinfo.value, Unsatisfiable):
@@ -342,6 +392,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if _STATE.config is not None:
         results = _STATE.config.stash[_RESULTS]
         results.record(report, props["conformance_invariant"], props.get("conformance_failures"))
+        merge(results.differences, props.get("conformance_differences"))
         results.add_stats(props.get("conformance_stats"), props["conformance_invariant"])
 
 
@@ -388,6 +439,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     for line in results.summary_lines():
         terminalreporter.write_line(line)
+    if config.getoption("compare_to"):
+        count = len(results.differences)
+        terminalreporter.write_line(
+            f"  parity with {config.getoption('compare_to')}: {count} difference"
+            f"{'' if count == 1 else 's'}" + (" (report.json: differences)" if count else ""),
+            red=bool(count),
+        )
     if _STATE.left_behind:
         where = _STATE.ledger_file or "no ledger file"
         terminalreporter.write_line(

@@ -228,7 +228,7 @@ class WrapperClient(EndpointClient):
         return self._loop
 
     # -- calls -----------------------------------------------------------------------
-    def call(self, operation: str, params: dict[str, Any]) -> Outcome:
+    def _call(self, operation: str, params: dict[str, Any]) -> Outcome:
         method = getattr(self.wrapper, xform_name(operation))
         return self._with_retries(lambda: self._send_wrapped(operation, method, params))
 

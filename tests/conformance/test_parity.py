@@ -1,0 +1,156 @@
+"""Parity mode (``--compare-to``): the normaliser, and runs against seeded-bug variants."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from conformance.client import Outcome
+from conformance.exchange import Exchange
+from conformance.parity import IdMap, compare, normalise
+from conformance.reference import ReferenceServer, Reply
+from conformance.results import validate_report
+
+from .test_suite_end_to_end import run_suite
+
+ARN = "arn:aws:sms-voice:us-east-1:{account}:phone-number/{id}"
+
+
+def _outcome(status: int, body: Any, code: str | None = None) -> Outcome:
+    exchange = Exchange.record(
+        operation="RequestPhoneNumber",
+        url="http://127.0.0.1:1/",
+        request_headers={},
+        request_body=b"{}",
+        status=status,
+        response_headers={"Content-Type": "application/x-amz-json-1.0"},
+        response_body=json.dumps(body).encode(),
+    )
+    return Outcome(exchange, body=body, error_code=code)
+
+
+def _created(number_id: str, account: str, number: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "PhoneNumberId": number_id,
+        "PhoneNumberArn": ARN.format(account=account, id=number_id),
+        "PhoneNumber": number,
+        "CreatedTimestamp": 1645568542.0,
+        "Status": "PENDING",
+        "OptOutListName": "Default",
+        **extra,
+    }
+
+
+SENT = {"IsoCountryCode": "US", "MessageType": "TRANSACTIONAL", "NumberType": "SIMULATOR"}
+
+
+def test_generated_values_are_normalised_and_echoes_kept() -> None:
+    body = _created("phone-" + "a" * 32, "111122223333", "+12065550100", PoolId="pool-1")
+    assert normalise(body, {"pool-1"}) == {
+        "PhoneNumberId": "<id>",
+        "PhoneNumberArn": "arn:aws:sms-voice:us-east-1:<account>:phone-number/<id>",
+        "PhoneNumber": "<+1 number>",
+        "CreatedTimestamp": "<timestamp: float>",
+        "Status": "PENDING",
+        "OptOutListName": "Default",
+        "PoolId": "<sent>",
+    }
+    assert normalise({"__type": "X", "Message": "m", "Reason": "R"}, set()) == {"Reason": "R"}
+
+
+def test_two_faithful_answers_do_not_differ() -> None:
+    mine = _outcome(200, _created("phone-1", "000000000001", "+12065550100"))
+    theirs = _outcome(200, _created("phone-2", "123456789012", "+13125550199"))
+    assert compare(SENT, mine, theirs) == []
+
+
+def test_outcome_error_code_status_and_members_differences() -> None:
+    ok = _outcome(200, _created("phone-1", "1", "+12065550100"))
+    missing = _outcome(400, {"__type": "ResourceNotFoundException"}, "ResourceNotFoundException")
+    invalid = _outcome(400, {"__type": "ValidationException"}, "ValidationException")
+    missing_404 = _outcome(
+        404, {"__type": "ResourceNotFoundException"}, "ResourceNotFoundException"
+    )
+    other_status = _outcome(200, _created("phone-2", "1", "+12065550100", Status="ACTIVE"))
+    gb_number = _outcome(200, _created("phone-2", "1", "+447700900123"))
+
+    def kinds(a: Outcome, b: Outcome) -> list[tuple[str, str]]:
+        return [(d.kind, d.detail) for d in compare(SENT, a, b)]
+
+    assert kinds(ok, missing) == [("outcome", "success vs ResourceNotFoundException")]
+    assert kinds(missing, invalid) == [
+        ("error-code", "ResourceNotFoundException vs ValidationException")
+    ]
+    assert kinds(missing, missing_404) == [("status", "ResourceNotFoundException: HTTP 400 vs 404")]
+    assert kinds(ok, other_status) == [("member", "Status: 'PENDING' vs 'ACTIVE'")]
+    assert kinds(ok, gb_number) == [("member", "PhoneNumber: '<+1 number>' vs '<+44 number>'")]
+
+
+def test_learnt_ids_translate_later_requests() -> None:
+    ids = IdMap()
+    ids.learn(_created("phone-1", "1", "+1206"), _created("phone-2", "2", "+1312"))
+    assert ids.translate({"PhoneNumberIds": ["phone-1", "phone-9"]}) == {
+        "PhoneNumberIds": ["phone-2", "phone-9"]
+    }
+    assert ids.translate({"ResourceArn": ARN.format(account="1", id="phone-1")}) == {
+        "ResourceArn": ARN.format(account="2", id="phone-2")
+    }
+
+
+# -- runs ----------------------------------------------------------------------------------
+def test_the_reference_against_itself_has_no_difference(pytester: pytest.Pytester) -> None:
+    result, report = run_suite(pytester, "--compare-to", "reference")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert "differences" not in report
+    result.stdout.fnmatch_lines(["*parity with reference: 0 differences*"])
+
+
+def _not_found_is_validation(reply: Reply) -> Reply:
+    if reply.body.get("__type", "").endswith("ResourceNotFoundException"):
+        reply.body["__type"] = "ValidationException"
+    return reply
+
+
+def test_a_variant_with_a_wrong_error_code_differs_by_it(pytester: pytest.Pytester) -> None:
+    with ReferenceServer(hooks=[_not_found_is_validation]) as variant:
+        result, report = run_suite(pytester, "--compare-to", variant.url, "-k", "missing")
+    differences = report["differences"]
+    assert differences, result.stdout.str()[-3000:]
+    assert {(d["kind"], d["detail"]) for d in differences} == {
+        ("error-code", "ResourceNotFoundException vs ValidationException")
+    }
+    first = differences[0]
+    assert first["operation"] == "RequestPhoneNumber"
+    assert first["input"]["PoolId"].startswith("conformance-missing-")
+    assert first["exchanges"]["other"]["request"]["url"].startswith(variant.url)
+    assert not first["exchanges"]["target"]["request"]["url"].startswith(variant.url)
+    assert "Signature=<redacted>" in json.dumps(first)
+    validate_report(report)
+    result.stdout.fnmatch_lines([f"*parity with {variant.url}: 1 difference *"])
+
+
+def test_numbers_the_other_endpoint_created_are_released(pytester: pytest.Pytester) -> None:
+    created: list[str] = []
+    released: list[str] = []
+
+    def spy(reply: Reply) -> Reply:
+        if reply.status == 200 and reply.operation == "RequestPhoneNumber":
+            created.append(reply.body["PhoneNumberId"])
+        if reply.status == 200 and reply.operation == "ReleasePhoneNumber":
+            released.append(reply.body["PhoneNumberId"])
+        return reply
+
+    with ReferenceServer(hooks=[spy]) as other:
+        result, _ = run_suite(pytester, "--compare-to", other.url, "-k", "lifecycle or FORMATS")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert created and set(created) == set(released)
+
+
+@pytest.mark.parametrize("other", ["aws", "https://sms-voice.us-west-2.amazonaws.com"])
+def test_comparing_to_real_aws_is_refused(pytester: pytest.Pytester, other: str) -> None:
+    result, report = run_suite(pytester, "--compare-to", other)
+    assert result.ret == 4
+    assert "--allow-real-aws" in result.stderr.str()
+    assert report == {}
