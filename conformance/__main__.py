@@ -1,4 +1,5 @@
-"""``python -m conformance cleanup --ledger FILE...``: release what a ledger still lists.
+"""``python -m conformance cleanup --ledger FILE...``: release what a ledger still lists;
+``python -m conformance publish``: regenerate the published reports (see ``publish``).
 
 A run writes every number it creates to its ledger at once and removes it on release;
 after a crash, this releases the rest (deletion protection cleared first). Real AWS is
@@ -16,6 +17,7 @@ from pathlib import Path
 import botocore.session
 from botocore.credentials import Credentials
 
+from . import publish
 from .client import EndpointClient, dummy_credentials
 from .ledger import Ledger
 from .targets import is_aws_url
@@ -61,7 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     clean = commands.add_parser("cleanup", help="release the numbers ledger files still list")
     clean.add_argument("--ledger", nargs="+", required=True, type=Path, metavar="FILE")
+    publish.add_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "publish":
+        return publish.main(args)
     missing = [str(p) for p in args.ledger if not p.exists()]
     if missing:
         parser.error(f"no such ledger: {', '.join(missing)}")

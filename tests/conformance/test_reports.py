@@ -470,3 +470,82 @@ def test_a_run_that_checked_nothing_does_not_conform_by_default() -> None:
     assert not verdict({"passed": 0, "failed": 0, "skipped": 4}).startswith("CONFORMS")
     assert verdict({"passed": 3, "failed": 0, "skipped": 1}).startswith("CONFORMS on what")
     assert verdict({"passed": 3, "failed": 1, "skipped": 1}).startswith("DOES NOT CONFORM")
+
+
+# --- published reports ----------------------------------------------------------------
+
+
+def test_publish_writes_every_file_and_repeats_itself(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def publish(out: Path) -> dict[str, Any]:
+        command = ["publish", "--out", str(out), "--target", "reference", "--seed", "99"]
+        done = subprocess.run(
+            [sys.executable, "-m", "conformance", *command, "--profile", "quick"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        assert "verdict: CONFORMS" in done.stdout
+        return check_files(out / "reference")
+
+    first, again = publish(tmp_path / "a"), publish(tmp_path / "b")
+    volatile = ("started", "duration_s")
+    assert {k: v for k, v in first.items() if k not in volatile} == {
+        k: v for k, v in again.items() if k not in volatile
+    }
+    assert first["seed"] == "99" and first["profile"] == "quick"
+    matrix = (tmp_path / "a" / "README.md").read_text()
+    for entry in first["invariants"]:
+        assert re.search(
+            rf"^\| {entry['id']} \| {entry['level']} \| .* \| {entry['status']} \|$", matrix, re.M
+        )
+    assert "(reference/badge.svg)" in matrix and "moto" not in matrix.split("## ")[1]
+
+
+def test_the_matrix_has_a_column_per_target() -> None:
+    from conformance.publish import Published, matrix_markdown
+
+    ids = sorted(levels())[:3]
+
+    def report(statuses: list[str]) -> dict[str, Any]:
+        run = results()
+        for invariant_id, status in zip(ids, statuses, strict=True):
+            fails = [failure(invariant_id, "m", {})] if status == "failed" else None
+            run.record(call_report(status == "failed", status == "skipped"), invariant_id, fails)
+        run.finish(1)
+        return run.to_dict()
+
+    text = matrix_markdown(
+        [
+            Published("one", "first", report(["passed", "passed", "skipped"])),
+            Published("two", "second", report(["failed", "skipped", "passed"])),
+        ],
+        seed=5,
+        profile=None,
+    )
+    rows = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if cells[0] in ids:
+            rows[cells[0]] = cells[-2:]
+    assert rows[ids[0]][0] == "passed" and "FAILED" in rows[ids[0]][1]
+    assert rows[ids[1]] == ["passed", "skipped"]
+    assert rows[ids[2]] == ["skipped", "passed"]
+    assert "--hypothesis-seed=5" in text
+
+
+def test_publish_starts_moto_on_a_free_port_and_stops_it() -> None:
+    import socket
+    import urllib.request
+
+    from conformance.publish import moto_server
+
+    with moto_server() as url:
+        with urllib.request.urlopen(f"{url}/moto-api/", timeout=10) as answer:
+            assert answer.status == 200
+        port = int(url.rsplit(":", 1)[1])
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
