@@ -27,6 +27,7 @@ from conformance.reference import (
     RequestContext,
     ServiceWrapper,
 )
+from conformance.results import validate_report
 
 Hook = Callable[[Reply], Reply]
 
@@ -45,6 +46,9 @@ def run_suite(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, 
     )
     report_file = report_dir / "report.json"
     report = json.loads(report_file.read_text()) if report_file.exists() else {}
+    if report:  # every report written follows the shipped schema, beside its page and badge
+        validate_report(report)
+        assert (report_dir / "report.html").is_file() and (report_dir / "badge.svg").is_file()
     return result, report
 
 
@@ -153,6 +157,7 @@ def test_no_signature_or_secret_reaches_output_or_report(pytester: pytest.Pytest
     with ReferenceServer(hooks=[_no_request_id]) as server:
         result, report = run_suite(pytester, "--endpoint", server.url)
     text = result.stdout.str() + json.dumps(report)
+    text += (pytester.path / "report" / "report.html").read_text()
     assert "Signature=<redacted>" in text
     assert not re.search(r"Signature=[0-9a-f]{16}", text)
     assert "conformance-dummy" not in text  # the dummy secret key
