@@ -24,6 +24,7 @@ from .client import EndpointClient, EndpointUnavailable, dummy_credentials
 from .invariants import LEVELS, REGISTRY, InvariantFailure
 from .ledger import Ledger, SpendGuard
 from .parity import DifferenceLog, Mirror, merge
+from .recording import Recorder
 from .results import RunResults
 from .targets import Target, TargetError, describe, running
 
@@ -46,6 +47,7 @@ class _PluginState:
     ledger_file: str | None = None
     other: Target | None = None  # --compare-to: the endpoint every request is mirrored to
     differences: DifferenceLog = field(default_factory=DifferenceLog)
+    recorder: Recorder | None = None  # --record
 
 
 _STATE = _PluginState()
@@ -126,6 +128,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "difference in the answers (aws needs --allow-real-aws)",
     )
     group.addoption(
+        "--record",
+        metavar="DIR",
+        default=None,
+        help="write every call of the run and its answer to DIR/<INVARIANT>.json "
+        "(plain JSON, no secrets) for --replay",
+    )
+    group.addoption(
+        "--replay",
+        metavar="DIR",
+        default=None,
+        help="send the calls recorded in DIR again to --endpoint and report every answer "
+        "that differs from the recorded one (instead of running the invariants)",
+    )
+    group.addoption(
         "--client-factory",
         metavar="MODULE:CALLABLE",
         default=None,
@@ -174,6 +190,10 @@ def pytest_configure(config: pytest.Config) -> None:
             "numbers are then requested, at most --max-real-numbers, all released)."
         )
     _STATE.other = _other_target(config)
+    if config.getoption("record") and config.getoption("replay"):
+        raise pytest.UsageError("--record and --replay: one at a time")
+    if config.getoption("record"):
+        _STATE.recorder = Recorder(config.getoption("record"))
     _STATE.config = config
     config.stash[_RESULTS] = RunResults(
         target=target,
@@ -227,6 +247,8 @@ def conformance_endpoint(
     credentials = _credentials(config, conformance_target)
     client = _endpoint_client(config, conformance_target.url, credentials)
     _STATE.clients.append(client)
+    if _STATE.recorder is not None:
+        client.observers.append(_STATE.recorder.observe)
     if _STATE.other is None:
         yield client
         client.close()
@@ -313,6 +335,10 @@ def pytest_runtest_makereport(
     if marker is None:
         return report
     invariant_id = marker.kwargs["id"]
+    if _STATE.recorder is not None and report.when == "setup":
+        _STATE.recorder.begin(invariant_id)
+    elif _STATE.recorder is not None and report.when == "call":
+        _STATE.recorder.end()
     if report.when == "setup" and report.passed:
         return report
     report.user_properties.append(("conformance_invariant", invariant_id))
@@ -388,6 +414,10 @@ def _invariant_failures(error: BaseException) -> list[InvariantFailure]:
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     props: dict[str, Any] = dict(report.user_properties)
     if "conformance_invariant" not in props:
+        if "conformance_replay" in props and _STATE.config is not None:
+            results = _STATE.config.stash[_RESULTS]
+            merge(results.differences, props.get("conformance_differences"))
+            results.add_stats(props.get("conformance_stats"))
         return
     if _STATE.config is not None:
         results = _STATE.config.stash[_RESULTS]
@@ -423,9 +453,33 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[_RESULTS].started = time.time()
 
 
+def replay_properties(recording: str) -> list[tuple[str, Any]]:
+    """What a replay test hands the report (also from an xdist worker)."""
+    return [
+        ("conformance_replay", recording),
+        ("conformance_differences", _STATE.differences.drain()),
+        ("conformance_stats", _stats_since_last_report()),
+    ]
+
+
+def replay_log() -> DifferenceLog:
+    return _STATE.differences
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """``--replay`` collects the replay tests instead of the invariants' (never both)."""
+    here = Path(__file__).parent
+    if collection_path == here / "replay":
+        return not config.getoption("replay")
+    if collection_path == here / "suite" and config.getoption("replay"):
+        return True
+    return None
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     results = session.config.stash.get(_RESULTS, None)
-    if results is None or not results.invariants:
+    replaying = session.config.getoption("replay")
+    if results is None or not (results.invariants or (replaying and results.requests)):
         return
     results.finish(exitstatus)
     directory = session.config.getoption("conformance_report")
@@ -435,6 +489,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     results = config.stash.get(_RESULTS, None)
+    if results is not None and config.getoption("replay") and results.requests:
+        count = len(results.differences)
+        where = results.target.url or results.target.name
+        terminalreporter.write_line("")
+        terminalreporter.write_line(
+            f"PinpointSMSVoiceV2 replay of {config.getoption('replay')} against {where}: "
+            f"{results.requests} requests, {count} difference{'' if count == 1 else 's'}",
+            red=bool(count),
+        )
+        for path in [results.path, *results.written[1:]] if results.path else []:
+            terminalreporter.write_line(f"  report: {path}")
+        return
     if results is None or not results.invariants:
         return
     for line in results.summary_lines():

@@ -1,0 +1,193 @@
+"""Record and replay: the calls of a run kept as plain JSON, and sent again elsewhere.
+
+``--record DIR`` writes one file per invariant test (``DIR/<INVARIANT-ID>.json``) with
+its place in the run and every call the test made, in order: what the suite asked to
+send (operation, keyword arguments or raw body, target header, content type) and the
+exchange that answered.
+Nothing secret is kept: no Authorization header, no date, no credentials; only the
+``Content-Type``/``X-Amz-Target`` request headers and the ``Content-Type``/
+``X-Amzn-Errortype`` response headers. Keys are sorted and no file name or member
+depends on the time or the port of the run, so a recording can be committed.
+
+``--replay DIR`` (with ``--endpoint``) sends the recorded calls again, in order, to the
+endpoint under test, and compares each answer with the recorded one by the parity rules
+(``conformance.parity``): ids the two endpoints generated are mapped, so a recorded
+release of a recorded number releases the new one. Each recorded file is one test that
+fails when anything differs; differences go to report.json like parity's.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from .client import EndpointClient, Outcome, Sent, _read
+from .exchange import Exchange
+from .ledger import Ledger
+from .parity import DifferenceLog, IdMap, compare
+
+FORMAT = 1
+_REQUEST_HEADERS = ("content-type", "x-amz-target")
+_RESPONSE_HEADERS = ("content-type", "x-amzn-errortype")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def file_name(name: str) -> str:
+    """A stable file name for a test (its invariant id, or its node id)."""
+    return _UNSAFE.sub("_", name).strip("_") + ".json"
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray):
+        return {"$bytes": base64.b64encode(value).decode()}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"$bytes"}:
+        return base64.b64decode(value["$bytes"])
+    return value
+
+
+def _kept(headers: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k.lower() in names}
+
+
+def to_entry(sent: Sent, outcome: Outcome) -> dict[str, Any]:
+    exchange = outcome.exchange.to_dict()
+    request = exchange["request"]
+    response = exchange["response"]
+    return {
+        "sent": {
+            "operation": sent.operation,
+            "params": _encode(sent.params),
+            "raw": sent.raw,
+            "target": sent.target,
+            "content_type": sent.content_type,
+            "sign": sent.sign,
+        },
+        "exchange": {
+            "operation": exchange["operation"],
+            "request": {
+                "method": request["method"],
+                "url": "/",  # the recorded endpoint's address is noise
+                "headers": _kept(request["headers"], _REQUEST_HEADERS),
+                "body": request["body"],
+            },
+            "response": None
+            if response is None
+            else {
+                "status": response["status"],
+                "headers": _kept(response["headers"], _RESPONSE_HEADERS),
+                "body": response["body"],
+            },
+            "error": exchange["error"],
+        },
+    }
+
+
+def sent_of(entry: dict[str, Any]) -> Sent:
+    fields = dict(entry["sent"])
+    fields["params"] = _decode(fields["params"])
+    return Sent(**fields)
+
+
+def outcome_of(entry: dict[str, Any]) -> Outcome:
+    """The recorded answer, read like a live one."""
+    exchange = entry["exchange"]
+    request, response = exchange["request"], exchange["response"]
+    recorded = Exchange.record(
+        operation=exchange["operation"],
+        url=request["url"],
+        request_headers=request["headers"],
+        request_body=_body(request["body"]),
+        status=None if response is None else response["status"],
+        response_headers={} if response is None else response["headers"],
+        response_body=b"" if response is None else _body(response["body"]),
+        error=exchange.get("error"),
+    )
+    return Outcome(recorded) if response is None else _read(recorded, None)
+
+
+def _body(text: str) -> bytes:
+    if text.startswith("base64:"):
+        return base64.b64decode(text[len("base64:") :])
+    return text.encode("utf-8")
+
+
+class Recorder:
+    """Observer of the target's client: the calls of the running test, written at its end."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self.current: str | None = None
+        self.entries: list[dict[str, Any]] = []
+        self.sequence = 0  # the test's place in the run: replay keeps the order
+        self._lock = threading.Lock()
+
+    def observe(self, sent: Sent, outcome: Outcome) -> None:
+        with self._lock:
+            if self.current is not None:  # not the ledger's housekeeping between tests
+                self.entries.append(to_entry(sent, outcome))
+
+    def begin(self, name: str) -> None:
+        with self._lock:
+            self.current, self.entries = name, []
+            self.sequence += 1
+
+    def end(self) -> Path | None:
+        with self._lock:
+            name, entries = self.current, self.entries
+            self.current, self.entries = None, []
+        if name is None:
+            return None
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / file_name(name)
+        recording = {"format": FORMAT, "name": name, "sequence": self.sequence, "calls": entries}
+        path.write_text(json.dumps(recording, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+        return path
+
+
+def recordings(directory: str | Path) -> list[Path]:
+    """The recorded files of ``directory``, in the order the recorded run made them
+    (the endpoint's state, such as the ClientTokens it has seen, carries over)."""
+    found = []
+    for path in sorted(Path(directory).glob("*.json")):
+        recording = json.loads(path.read_text())
+        if isinstance(recording, dict) and recording.get("format") == FORMAT:
+            found.append((recording.get("sequence", 0), path))
+    return [path for _, path in sorted(found)]
+
+
+def replay(
+    path: Path, client: EndpointClient, log: DifferenceLog, ledger: Ledger | None = None
+) -> tuple[int, int]:
+    """Send the calls of one recording again; returns (calls replayed, differences).
+
+    On real AWS the ledger's spend guard skips any RequestPhoneNumber it would refuse
+    (not a SIMULATOR, or over the cap); every number created is noted in the ledger, so
+    it is released at the end even if the recording never released it.
+    """
+    ids = IdMap()
+    replayed = differences = 0
+    for entry in json.loads(path.read_text())["calls"]:
+        sent = sent_of(entry)
+        creates = sent.operation == "RequestPhoneNumber"
+        if creates and ledger is not None and ledger.guard and not ledger.guard.admit(sent.params):
+            continue
+        translated = ids.translate(sent.params)
+        now = sent.send(client, translated)
+        if creates and ledger is not None:
+            ledger.note(now)
+        then = outcome_of(entry)
+        if now.ok and then.ok:
+            ids.learn(then.body, now.body)
+        found = compare(translated, now, then, sent.params)
+        log.add(sent.operation, translated, now, then, found)
+        replayed += 1
+        differences += len(found)
+    return replayed, differences

@@ -1,0 +1,1 @@
+"""``--replay DIR``: each recorded file sent again to the endpoint (collected only then)."""

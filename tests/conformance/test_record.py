@@ -1,0 +1,138 @@
+"""``--record DIR`` and ``--replay DIR``: against the reference and a seeded-bug variant."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.client import Outcome, Sent
+from conformance.exchange import Exchange
+from conformance.invariants import load_registry
+from conformance.parity import normalise
+from conformance.recording import outcome_of, sent_of, to_entry
+from conformance.reference import ReferenceServer, Reply
+from conformance.results import validate_report
+
+from .test_parity import _not_found_is_validation
+from .test_suite_end_to_end import run_suite
+
+
+def _record(pytester: pytest.Pytester, directory: Path, *args: str) -> None:
+    result, _ = run_suite(pytester, "--record", str(directory), "--hypothesis-seed=7", *args)
+    assert result.ret == 0, result.stdout.str()[-3000:]
+
+
+def test_an_entry_round_trips_without_secrets() -> None:
+    exchange = Exchange.record(
+        operation="RequestPhoneNumber",
+        url="http://127.0.0.1:4566/",
+        request_headers={
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": "PinpointSMSVoiceV2.RequestPhoneNumber",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/x, Signature=abc123",
+            "X-Amz-Date": "20260101T000000Z",
+            "X-Amz-Security-Token": "token",
+        },
+        request_body=b"\xff not json",
+        status=400,
+        response_headers={"Content-Type": "application/x-amz-json-1.0", "Date": "today"},
+        response_body=b'{"__type": "ValidationException", "Message": "no"}',
+    )
+    sent = Sent("RequestPhoneNumber", b"\xff not json", raw=True)
+    entry = json.loads(json.dumps(to_entry(sent, Outcome(exchange))))
+    text = json.dumps(entry)
+    for secret in ("Authorization", "AKIDEXAMPLE", "Signature", "token", "127.0.0.1", "today"):
+        assert secret not in text
+    assert sent_of(entry) == sent
+    again = outcome_of(entry)
+    assert (again.status, again.error_code) == (400, "ValidationException")
+    assert again.exchange.request_body == b"\xff not json"
+
+
+def test_a_recording_replays_against_the_reference_without_difference(
+    pytester: pytest.Pytester,
+) -> None:
+    recorded = pytester.path / "recorded"
+    _record(pytester, recorded)
+    files = sorted(p.stem for p in recorded.glob("*.json"))
+    assert files == sorted(load_registry())  # one file per invariant, named by its id
+    for path in recorded.glob("*.json"):
+        text = path.read_text()
+        stable = json.dumps(json.loads(text), indent=1, sort_keys=True, ensure_ascii=False)
+        assert text == stable + "\n"
+        assert "Authorization" not in text and "conformance-dummy" not in text
+    lifecycle = json.loads((recorded / "LIFECYCLE.json").read_text())
+    operations = {c["sent"]["operation"] for c in lifecycle["calls"]}
+    assert {"RequestPhoneNumber", "DescribePhoneNumbers", "ReleasePhoneNumber"} <= operations
+
+    result, report = run_suite(pytester, "--replay", str(recorded))
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert "differences" not in report
+    assert report["stats"]["requests"] >= sum(
+        len(json.loads(p.read_text())["calls"]) for p in recorded.glob("*.json")
+    )
+    validate_report(report)
+    result.stdout.fnmatch_lines(["*replay of * against reference: * requests, 0 differences*"])
+
+
+def test_a_recording_replayed_against_a_variant_reports_its_differences(
+    pytester: pytest.Pytester,
+) -> None:
+    recorded = pytester.path / "recorded"
+    _record(pytester, recorded, "-k", "missing or simulator")
+    with ReferenceServer(hooks=[_not_found_is_validation]) as variant:
+        result, report = run_suite(pytester, "--replay", str(recorded), "--endpoint", variant.url)
+    assert result.ret == 1
+    kinds = {(d["kind"], d["detail"]) for d in report["differences"]}
+    assert kinds == {("error-code", "ValidationException vs ResourceNotFoundException")}
+    entry = report["differences"][0]
+    assert entry["exchanges"]["target"]["request"]["url"].startswith(variant.url)
+    assert entry["exchanges"]["other"]["request"]["url"] == "/"  # the recording
+    validate_report(report)
+    result.stdout.fnmatch_lines(["*FAILED*test_replay[[]RES-NOT-FOUND[]]*"])
+
+
+def test_the_same_seed_records_the_same_requests(pytester: pytest.Pytester) -> None:
+    """Up to the ids the endpoint generated (a later call names the number it got)."""
+    first, second = pytester.path / "first", pytester.path / "second"
+    for directory in (first, second):
+        _record(pytester, directory, "-k", "SCHEMA or content_type")
+
+    def sent(directory: Path) -> dict[str, list[Any]]:
+        return {
+            p.name: [normalise(c["sent"], set()) for c in json.loads(p.read_text())["calls"]]
+            for p in sorted(directory.glob("*.json"))
+        }
+
+    assert sent(first) == sent(second)
+    assert set(sent(first)) == {"RPN-SCHEMA.json", "ERR-BODY.json", "PROTO-CONTENT-TYPE.json"}
+
+
+def test_replay_keeps_the_numbers_it_creates_released(pytester: pytest.Pytester) -> None:
+    recorded = pytester.path / "recorded"
+    _record(pytester, recorded, "-k", "lifecycle")
+    held: dict[str, bool] = {}
+
+    def spy(reply: Reply) -> Reply:
+        if reply.status == 200 and reply.operation == "RequestPhoneNumber":
+            held[reply.body["PhoneNumberId"]] = True
+        if reply.status == 200 and reply.operation == "ReleasePhoneNumber":
+            held[reply.body["PhoneNumberId"]] = False
+        return reply
+
+    with ReferenceServer(hooks=[spy]) as server:
+        result, _ = run_suite(pytester, "--replay", str(recorded), "--endpoint", server.url)
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert held and not any(held.values())
+
+
+def test_record_and_replay_are_checked_before_running(pytester: pytest.Pytester) -> None:
+    result, _ = run_suite(pytester, "--record", "a", "--replay", "b")
+    assert result.ret == 4 and "one at a time" in result.stderr.str()
+    (pytester.path / "empty").mkdir()
+    result, _ = run_suite(pytester, "--replay", str(pytester.path / "empty"))
+    assert result.ret != 0
+    assert "no recording found" in result.stdout.str() + result.stderr.str()
