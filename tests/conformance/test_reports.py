@@ -212,6 +212,7 @@ def test_the_schema_rejects_broken_reports(corrupt: Any) -> None:
         validate_report(report)
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning:setuptools.config.pyprojecttoml")
 def test_the_schema_is_shipped_as_package_data() -> None:
     import fnmatch
 
@@ -387,12 +388,10 @@ def test_a_run_counts_examples_like_hypothesis_and_writes_all_three_files(
 
 
 def test_examples_are_counted_across_xdist_workers(pytester: pytest.Pytester) -> None:
-    serial, out = run_suite(pytester, "-k", "SCHEMA or FORMATS or ECHO", "--hypothesis-seed=7")
+    serial, out = run_suite(pytester, "-k", "FORMATS or ECHO", "--hypothesis-seed=7")
     assert serial.ret == 0, serial.stdout.str()[-3000:]
     counted = check_files(out)["stats"]["examples"]
-    parallel, out = run_suite(
-        pytester, "-k", "SCHEMA or FORMATS or ECHO", "--hypothesis-seed=7", "-n", "2"
-    )
+    parallel, out = run_suite(pytester, "-k", "FORMATS or ECHO", "--hypothesis-seed=7", "-n", "2")
     assert parallel.ret == 0, parallel.stdout.str()[-3000:]
     assert counted > 0 and check_files(out)["stats"]["examples"] == counted
 
@@ -406,7 +405,13 @@ def test_a_hostile_endpoint_gets_a_failing_report_in_all_three_files(
         )
 
     with ReferenceServer(app=hostile) as server:
-        result, out = run_suite(pytester, "--endpoint", server.url, "-k", "test_errors or proto")
+        result, out = run_suite(
+            pytester,
+            "--endpoint",
+            server.url,
+            "-k",
+            "content_type or status_class or unknown_target",
+        )
     assert result.ret == 1
     report = check_files(out)
     assert report["summary"]["failed"] > 0 and report["summary"]["passed"] == 0
