@@ -8,7 +8,6 @@ allows that, so a failing example names one cause.
 
 from __future__ import annotations
 
-import copy
 import functools
 import re
 from collections.abc import Iterable
@@ -271,7 +270,7 @@ def invalid_inputs(
 def _invalid(
     draw: st.DrawFn, plan: _Plan, base: Strategy, targets: st.SearchStrategy[Target]
 ) -> InvalidInput:
-    params = copy.deepcopy(draw(base))
+    params = dict(draw(base))  # copied along the path it breaks, not deeply
     target = draw(targets)
     where = _apply(draw, plan, params, plan.root, _steps(target.path), "", target)
     violation = Violation(where, target.constraint, f"generated to break {target.constraint}")
@@ -316,7 +315,17 @@ def _apply(
         return where
     if step.kind == "member" and container.get(key) is None:
         container[key] = draw(plan.fill(_template(target.path, len(steps))))
+    else:  # a drawn value may be shared (a sampled or built constant): copy, then change
+        container[key] = _shallow_copy(container[key])
     return _apply(draw, plan, container[key], child_shape, rest, where, target)
+
+
+def _shallow_copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list):
+        return list(value)
+    return value
 
 
 def _template(full: str, remaining: int) -> str:

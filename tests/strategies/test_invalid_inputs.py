@@ -116,3 +116,27 @@ def test_invalid_records_serialise() -> None:
         "message": example.primary.message,
     }
     assert input_validator().is_valid(record["params"]) is False
+
+
+NESTED = [t for t in TARGETS if "[]" in t.path or "." in t.path]
+
+
+def test_breaking_a_nested_member_leaves_the_valid_examples_alone() -> None:
+    """An invalid example is a valid one changed along one path; the valid example's
+    parts may be shared constants (sampled lists, built tag lists), so a change made in
+    place would corrupt every later valid example."""
+    assert NESTED
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(strategies.invalid_inputs(OPERATION, targets=NESTED))
+    def break_nested(example: InvalidInput) -> None:
+        _assert_label_matches_oracle(example)
+
+    break_nested()
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(strategies.valid_inputs(OPERATION, wire=True))
+    def still_valid(params: dict[str, Any]) -> None:
+        assert strategies.violations(OPERATION, params) == []
+
+    still_valid()
