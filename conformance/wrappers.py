@@ -22,7 +22,9 @@ raised. The raw exchange a client built from the given session sent and received
 kept for the report; where the wrapper's view differs from the wire (it swallowed an
 error, or raised on a success) the exchange carries an ``X-Conformance-Wrapper`` header
 saying so. A wrapper that ignores the session loses the raw exchanges: the suite then
-judges what it can from the returned value and ``ResponseMetadata``.
+judges what it can from the returned value and ``ResponseMetadata``. Such a wrapper also
+signs with whatever credentials its own client finds: the suite's guarantee that only
+dummy credentials reach a non-AWS endpoint holds only for clients built from ``session``.
 
 Raw calls (malformed bodies, unknown targets, invalid inputs that botocore would refuse
 to serialise) cannot go through a wrapper: they still go to the endpoint directly, so
@@ -172,6 +174,7 @@ class WrapperClient(EndpointClient):
     ) -> None:
         super().__init__(url, region, credentials, timeout=timeout)
         self._loop: _LoopThread | None = None
+        self._loop_lock = threading.Lock()
         self._session: Any = None
         available = {
             "endpoint_url": lambda: self.url,
@@ -223,9 +226,10 @@ class WrapperClient(EndpointClient):
         session.register("response-received", _response_received)
 
     def _loop_thread(self) -> _LoopThread:
-        if self._loop is None:
-            self._loop = _LoopThread()
-        return self._loop
+        with self._loop_lock:  # concurrent first calls share one loop
+            if self._loop is None:
+                self._loop = _LoopThread()
+            return self._loop
 
     # -- calls -----------------------------------------------------------------------
     def _call(self, operation: str, params: dict[str, Any]) -> Outcome:

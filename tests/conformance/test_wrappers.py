@@ -197,9 +197,24 @@ def test_the_worked_wrapper_passes_against_the_reference(pytester: pytest.Pytest
 
 
 def test_the_aiobotocore_wrapper_passes_against_the_reference(pytester: pytest.Pytester) -> None:
-    result, report = _run(pytester, "examples.async_sms_wrapper:make_client")
+    result, report = _run(
+        pytester,
+        "examples.async_sms_wrapper:make_client",
+        "-k",
+        "lifecycle or missing or SCHEMA or concurrent or boto3",
+    )
     assert result.ret == 0, result.stdout.str()[-3000:]
-    assert set(statuses(report).values()) == {"passed"}
+    assert statuses(report) == dict.fromkeys(
+        (
+            "LIFECYCLE",
+            "RES-NOT-FOUND",
+            "RPN-SCHEMA",
+            "ERR-BODY",
+            "IDEMP-CONCURRENT",
+            "ERR-SDK-READABLE",
+        ),
+        "passed",
+    )
 
 
 @pytest.mark.parametrize(
