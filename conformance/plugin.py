@@ -192,6 +192,11 @@ def pytest_configure(config: pytest.Config) -> None:
     _STATE.other = _other_target(config)
     if config.getoption("record") and config.getoption("replay"):
         raise pytest.UsageError("--record and --replay: one at a time")
+    workers = getattr(config.option, "numprocesses", None)
+    if (config.getoption("record") or config.getoption("replay")) and workers not in (None, 0):
+        raise pytest.UsageError(
+            "--record/--replay keep the order of the calls in one account: run without -n"
+        )
     if config.getoption("record"):
         _STATE.recorder = Recorder(config.getoption("record"))
     _STATE.config = config
@@ -511,6 +516,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             f"  parity with {config.getoption('compare_to')}: {count} difference"
             f"{'' if count == 1 else 's'}" + (" (report.json: differences)" if count else ""),
             red=bool(count),
+        )
+    if config.getoption("client_factory"):
+        terminalreporter.write_line(
+            f"  client: {config.getoption('client_factory')} (--client-factory)"
         )
     if _STATE.left_behind:
         where = _STATE.ledger_file or "no ledger file"

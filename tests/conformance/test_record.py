@@ -132,6 +132,8 @@ def test_replay_keeps_the_numbers_it_creates_released(pytester: pytest.Pytester)
 def test_record_and_replay_are_checked_before_running(pytester: pytest.Pytester) -> None:
     result, _ = run_suite(pytester, "--record", "a", "--replay", "b")
     assert result.ret == 4 and "one at a time" in result.stderr.str()
+    result, _ = run_suite(pytester, "--record", "a", "-n", "2")
+    assert result.ret == 4 and "run without -n" in result.stderr.str()
     (pytester.path / "empty").mkdir()
     result, _ = run_suite(pytester, "--replay", str(pytester.path / "empty"))
     assert result.ret != 0

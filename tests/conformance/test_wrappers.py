@@ -194,6 +194,7 @@ def test_the_worked_wrapper_passes_against_the_reference(pytester: pytest.Pytest
     result, report = _run(pytester, "examples.sms_wrapper:make_client")
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert set(statuses(report).values()) == {"passed"}
+    result.stdout.fnmatch_lines(["*client: examples.sms_wrapper:make_client (--client-factory)*"])
 
 
 def test_the_aiobotocore_wrapper_passes_against_the_reference(pytester: pytest.Pytester) -> None:
