@@ -49,3 +49,13 @@ def test_the_moto_verdict_is_one_command_away(pytester: pytest.Pytester) -> None
     moto_url = report["invariants"][0]["failures"][0]["exchange"]["request"]["url"]
     with pytest.raises(TargetError):
         check_reachable(moto_url, timeout=1)
+
+
+def test_parity_with_moto_lists_what_it_answers_differently(pytester: pytest.Pytester) -> None:
+    """``--compare-to moto`` starts moto too; the verdict stays the reference's."""
+    result, report = run_suite(pytester, "--compare-to", "moto", "-k", "simulator")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert statuses(report) == {"RPN-SIMULATOR": "passed"}
+    found = {(d["operation"], d["kind"], d["detail"]) for d in report["differences"]}
+    assert ("RequestPhoneNumber", "outcome", "success vs HTTP 500 (untyped)") in found
+    result.stdout.fnmatch_lines(["*verdict: CONFORMS*", "*parity with moto: * differences*"])
