@@ -4,7 +4,8 @@
 its place in the run and every call the test made, in order: what the suite asked to
 send (operation, keyword arguments or raw body, target header, content type) and the
 exchange that answered.
-Nothing secret is kept: no Authorization header, no date, no credentials; only the
+Nothing secret is kept: no Authorization header, no date, no credentials, and the account
+in every ARN is replaced by 000000000000 (requests and answers alike); only the
 ``Content-Type``/``X-Amz-Target`` request headers and the ``Content-Type``/
 ``X-Amzn-Errortype`` response headers. Keys are sorted and no file name or member
 depends on the time or the port of the run, so a recording can be committed.
@@ -34,6 +35,9 @@ FORMAT = 1
 _REQUEST_HEADERS = ("content-type", "x-amz-target")
 _RESPONSE_HEADERS = ("content-type", "x-amzn-errortype")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+# the account of an ARN: not a credential, but nothing a committed file needs either
+_ACCOUNT = re.compile(r"(arn:[\w-]+:[\w-]+:[\w-]*:)\d{12}(?=:)")
+ACCOUNT_PLACEHOLDER = "000000000000"
 
 
 def file_name(name: str) -> str:
@@ -57,7 +61,23 @@ def _kept(headers: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.lower() in names}
 
 
+def _without_accounts(value: Any) -> Any:
+    if isinstance(value, str):
+        return _ACCOUNT.sub(rf"\g<1>{ACCOUNT_PLACEHOLDER}", value)
+    if isinstance(value, dict):
+        return {k: _without_accounts(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_accounts(v) for v in value]
+    return value
+
+
 def to_entry(sent: Sent, outcome: Outcome) -> dict[str, Any]:
+    """One call as it is recorded (ARN accounts replaced, in requests and answers alike,
+    so that a recorded ARN sent again still names the recorded resource)."""
+    return _without_accounts(_entry(sent, outcome))
+
+
+def _entry(sent: Sent, outcome: Outcome) -> dict[str, Any]:
     exchange = outcome.exchange.to_dict()
     request = exchange["request"]
     response = exchange["response"]

@@ -52,6 +52,24 @@ def test_an_entry_round_trips_without_secrets() -> None:
     assert again.exchange.request_body == b"\xff not json"
 
 
+def test_arn_accounts_are_replaced_in_requests_and_answers_alike() -> None:
+    arn = "arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-1"
+    exchange = Exchange.record(
+        operation="ListTagsForResource",
+        url="https://sms-voice.us-east-1.amazonaws.com/",
+        request_headers={},
+        request_body=json.dumps({"ResourceArn": arn}).encode(),
+        status=200,
+        response_headers={},
+        response_body=json.dumps({"ResourceArn": arn, "Tags": []}).encode(),
+    )
+    entry = to_entry(Sent("ListTagsForResource", {"ResourceArn": arn}), Outcome(exchange))
+    assert "123456789012" not in json.dumps(entry)
+    recorded = arn.replace("123456789012", "000000000000")
+    assert sent_of(entry).params == {"ResourceArn": recorded}
+    assert outcome_of(entry).body == {"ResourceArn": recorded, "Tags": []}
+
+
 def test_a_recording_replays_against_the_reference_without_difference(
     pytester: pytest.Pytester,
 ) -> None:
