@@ -26,6 +26,7 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import phonenumbers
@@ -256,13 +257,17 @@ class Mirror:
     """
 
     def __init__(
-        self, other: EndpointClient, log: DifferenceLog, guard: SpendGuard | None = None
+        self,
+        other: EndpointClient,
+        log: DifferenceLog,
+        guard: SpendGuard | None = None,
+        ledger_file: Path | None = None,
     ) -> None:
         self.other = other
         self.log = log
         self.guard = guard  # set when the other endpoint is real AWS
         self.ids = IdMap()
-        self.held = Ledger(other)
+        self.held = Ledger(other, ledger_file, guard)  # counts for the guard; a file on AWS
 
     def observe(self, sent: Sent, outcome: Outcome) -> None:
         creates = sent.operation == "RequestPhoneNumber"

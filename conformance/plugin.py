@@ -208,6 +208,12 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _other_ledger_file(config: pytest.Config) -> Path:
+    """Where the numbers a real-AWS --compare-to endpoint holds are listed (per worker)."""
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    return Path(f"conformance-ledger.other{'.' + worker if worker else ''}.json")
+
+
 def _other_target(config: pytest.Config) -> Target | None:
     """``--compare-to``, classified and checked like ``--endpoint`` (real AWS refused)."""
     endpoint = config.getoption("compare_to")
@@ -217,6 +223,8 @@ def _other_target(config: pytest.Config) -> Target | None:
         other = describe(endpoint, config.getoption("region"))
     except TargetError as e:
         raise pytest.UsageError(str(e).replace("--endpoint", "--compare-to")) from e
+    if config.getoption("conformance_assume_aws"):  # tests of the suite itself
+        other = Target(other.url, "aws", other.name)
     if other.is_aws and not config.getoption("allow_real_aws"):
         raise pytest.UsageError(
             f"--compare-to {endpoint} is real AWS: refused before sending anything; pass "
@@ -269,6 +277,7 @@ def conformance_endpoint(
                 ),
                 _STATE.differences,
                 SpendGuard(config.getoption("max_real_numbers")) if other.is_aws else None,
+                _other_ledger_file(config) if other.is_aws else None,
             )
             client.observers.append(mirror.observe)
             yield client

@@ -154,3 +154,39 @@ def test_comparing_to_real_aws_is_refused(pytester: pytest.Pytester, other: str)
     assert result.ret == 4
     assert "--allow-real-aws" in result.stderr.str()
     assert report == {}
+
+
+def test_a_real_aws_other_gets_only_capped_simulator_requests_all_released(
+    pytester: pytest.Pytester,
+) -> None:
+    reached: list[str] = []
+    held: dict[str, bool] = {}
+
+    def spy(reply: Reply) -> Reply:
+        if reply.operation == "RequestPhoneNumber" and isinstance(reply.params, dict):
+            reached.append(str(reply.params.get("NumberType")))
+            if reply.status == 200:
+                held[reply.body["PhoneNumberId"]] = True
+        if reply.operation == "ReleasePhoneNumber" and reply.status == 200:
+            held[reply.body["PhoneNumberId"]] = False
+        return reply
+
+    with ReferenceServer() as target, ReferenceServer(hooks=[spy]) as other:
+        result, report = run_suite(
+            pytester,
+            "--endpoint",
+            target.url,
+            "--compare-to",
+            other.url,
+            "--conformance-assume-aws",  # both treated as real AWS, with dummy credentials
+            "--allow-real-aws",
+            "--max-real-numbers",
+            "3",
+            "--conformance-ledger",
+            str(pytester.path / "ledger.json"),
+        )
+    assert report["invariants"], result.stdout.str()[-3000:]
+    assert set(reached) == {"SIMULATOR"}
+    assert 1 <= len(held) <= 3 and not any(held.values())
+    record = json.loads((pytester.path / "conformance-ledger.other.json").read_text())
+    assert record["endpoint"] == other.url and record["numbers"] == []
