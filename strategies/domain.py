@@ -10,7 +10,7 @@ exist in the US for TRANSACTIONAL traffic), and only enum values the model still
 from __future__ import annotations
 
 import functools
-import operator
+import random
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from .model import enum_values
 from .oracle import check_value
-from .patterns import choose, compile_pattern
+from .patterns import compile_pattern
 from .values import ValueCompiler
 
 Strategy = st.SearchStrategy[Any]
@@ -106,27 +106,22 @@ def _request_phone_number(generic: ValueCompiler, root: StructureShape) -> Refin
 
     tag_list = _member(root, "Tags")
     tag_shape = tag_list.member  # type: ignore[attr-defined]
-    # (Key, Value) pairs unique by their first item: Hypothesis then draws the keys as a
-    # unique sample (no redraws of a key already taken, as a list of tag dicts unique by
-    # key needed) and the values beside them.
-    realistic_pair = st.tuples(
-        st.sampled_from(_checked(_member(tag_shape, "Key"), list(_TAG_KEYS))),
-        st.sampled_from(_checked(_member(tag_shape, "Value"), list(_TAG_VALUES))),
-    )
+    key_shape, value_shape = _member(tag_shape, "Key"), _member(tag_shape, "Value")
     lo, hi = tag_list.metadata.get("min", 0), tag_list.metadata.get("max")
-    generic_tag = generic.compile(tag_shape, "Tags[]")
-    realistic_pairs = st.lists(
-        realistic_pair, min_size=lo, max_size=len(_TAG_KEYS), unique_by=operator.itemgetter(0)
+    realistic = _realistic_tag_lists(
+        _checked(key_shape, list(_TAG_KEYS)), _checked(value_shape, list(_TAG_VALUES)), lo
     )
+    generic_tag = generic.compile(tag_shape, "Tags[]")
+    # Readable tags half the time; adversarial generic ones and the full list the rest.
     tag_options = [
-        realistic_pairs.map(_tags_of_pairs),
-        st.lists(generic_tag, min_size=lo, max_size=lo + 4, unique_by=_key),
+        (2, st.sampled_from(_checked(tag_list, realistic)).map(_copied_tags)),
+        (1, st.lists(generic_tag, min_size=lo, max_size=lo + 4, unique_by=_key)),
     ]
     if hi is not None:
         _checked(tag_list, [_full_tags(hi)])
         # builds, not just(list): a 200-tag literal makes every repr of the strategy huge
-        tag_options.append(st.builds(_full_tags, st.just(hi)))
-    tags = choose(tag_options)
+        tag_options.append((1, st.builds(_full_tags, st.just(hi))))
+    tags = weighted(*tag_options)
 
     overrides = {"IsoCountryCode": countries, "ClientToken": tokens, "Tags": tags}
     return Refinement(overrides, [_simulator_success(root, overrides)])
@@ -187,8 +182,25 @@ def _key(tag: dict[str, Any]) -> Any:
     return tag["Key"]
 
 
-def _tags_of_pairs(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
-    return [{"Key": key, "Value": value} for key, value in pairs]
+_REALISTIC_TAG_SETS = 256
+
+
+def _realistic_tag_lists(keys: list[str], values: list[str], least: int) -> list[list[Any]]:
+    """A fixed sample of tag lists people write (unique keys from ``keys``, values from
+    ``values``), smallest first: drawing one is a single choice, where drawing keys and
+    values one by one cost about a tenth of an example."""
+    sample = random.Random(0)
+    lists = []
+    for i in range(_REALISTIC_TAG_SETS):
+        size = max(least, 1 + i % len(keys))  # no empty list: other branches make those
+        chosen = sample.sample(keys, size)
+        lists.append([{"Key": key, "Value": sample.choice(values)} for key in chosen])
+    return sorted(lists, key=len)
+
+
+def _copied_tags(tags: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A fresh copy of a pooled tag list, so a caller that changes it changes no other."""
+    return [dict(tag) for tag in tags]
 
 
 def _accepts_every_uuid(shape: Shape) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import array
 import functools
+import random
 import re
 import sys
 from collections.abc import Sequence
@@ -342,7 +343,7 @@ def _padded(
     room = 3 if max_len is None else min(3, (max_len - core_min) // 2)
     options = [fitted]
     if room > 0:
-        pad = st.text(st.characters(codec="utf-8"), max_size=room)
+        pad = _pads(room)
         options.append(st.tuples(pad, core, pad).map("".join))
     return (
         st.one_of(options)
@@ -379,7 +380,7 @@ def _padded_simple(
     roomy = [branch for branch in core if max_len is None or branch.shortest < max_len]
     if room == 0 or not roomy:
         return _pick(tight)
-    pad = st.text(st.characters(codec="utf-8"), max_size=room)
+    pad = _pads(room)
     middles = _branches([branch.strategy for branch in roomy])
     shortest = min(branch.shortest for branch in roomy)
     longest = max(branch.longest for branch in roomy)
@@ -389,6 +390,20 @@ def _padded_simple(
         padded = [st.tuples(pad, middle, pad).map("".join) for middle in middles]
     # The padded form weighs as much as one tight branch, as in one_of(tight, padded).
     return _pick([*tight] * len(padded) + padded)
+
+
+@functools.cache
+def _pads(room: int) -> st.SearchStrategy[str]:
+    """Text to put around a match, at most ``room`` long: nothing, each character of a
+    mixed alphabet (white space, line terminators, punctuation, non-ASCII, NUL), and a
+    fixed sample of longer runs of them. One draw, where a text of arbitrary code
+    points cost three; padding only has to be something a pattern anchored by mistake
+    rejects. Shrinks towards no padding."""
+    sample = random.Random(room)
+    runs = ["", *_MIXED]
+    if room > 1:
+        runs += ["".join(sample.choices(_MIXED, k=sample.randint(2, room))) for _ in range(32)]
+    return st.sampled_from(sorted(dict.fromkeys(runs), key=len))
 
 
 def _within(value: str, min_len: int, max_len: int | None) -> bool:
