@@ -40,6 +40,26 @@ COMMON_ERRORS = frozenset(
         "InternalFailure",
     }
 )
+# Present in every fresh RequestPhoneNumber answer of the AWS user guide's sample;
+# PoolId, RegistrationId, Tags and TwoWayChannel* are left out when unset.
+DOCUMENTED_MEMBERS = (
+    "PhoneNumberArn",
+    "PhoneNumberId",
+    "PhoneNumber",
+    "Status",
+    "IsoCountryCode",
+    "MessageType",
+    "NumberCapabilities",
+    "NumberType",
+    "MonthlyLeasingPrice",
+    "TwoWayEnabled",
+    "SelfManagedOptOutsEnabled",
+    "OptOutListName",
+    "DeletionProtectionEnabled",
+    "CreatedTimestamp",
+)
+# Documented false on a new number; RequestPhoneNumber has no member to set them.
+NOT_REQUESTABLE_FLAGS = ("TwoWayEnabled", "SelfManagedOptOutsEnabled")
 PHONE_NUMBER_ID = re.compile(r"^phone-[0-9a-f]{32}$")
 TIMESTAMP_TOLERANCE_S = 15 * 60
 
@@ -112,6 +132,11 @@ def echo_problems(params: dict[str, Any], body: dict[str, Any]) -> list[str]:
             found.append(f"{name}: sent {params.get(name)!r} (default false), got {body[name]!r}")
     if "DeletionProtectionEnabled" not in body:
         found.append("DeletionProtectionEnabled: missing (documented as present, false by default)")
+    for name in NOT_REQUESTABLE_FLAGS:  # the request cannot set them: the default applies
+        if name in body and body[name] is not False:
+            found.append(f"{name}: {body[name]!r} on a new number (documented false by default)")
+    if body.get("Status") == "DELETED":
+        found.append("Status: a number just created is answered DELETED")
     sent_list = _resource_name(params.get("OptOutListName") or "Default")
     if body.get("OptOutListName") != sent_list:
         found.append(f"OptOutListName: expected {sent_list!r}, got {body.get('OptOutListName')!r}")
@@ -125,6 +150,14 @@ def echo_problems(params: dict[str, Any], body: dict[str, Any]) -> list[str]:
     if sent_tags != got_tags:
         found.append(f"Tags: sent {len(sent_tags)} tags, got {len(got_tags)} that differ")
     return found
+
+
+def missing_members(operation: str, body: dict[str, Any]) -> list[str]:
+    """Members the AWS user guide's sample of a fresh number shows that ``body`` lacks
+    (only those the installed model still has)."""
+    shape = strategies.output_shape(operation)
+    modelled = shape.members if isinstance(shape, StructureShape) else {}
+    return [name for name in DOCUMENTED_MEMBERS if name in modelled and name not in body]
 
 
 def _resource_name(value: str) -> str:

@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import botocore.session
@@ -174,6 +175,7 @@ class EndpointClient:
         events = self._client.meta.events
         events.register("before-send", self._before_send)
         events.register("after-call", self._after_call)
+        events.register("before-parse", self._before_parse)
         self._pool = urllib3.PoolManager(maxsize=32, retries=False)
         # told of every call once it has its final outcome (parity, recording)
         self.observers: list[Observer] = []
@@ -190,6 +192,15 @@ class EndpointClient:
 
     def _after_call(self, http_response: Any, **_: Any) -> None:
         self._local.response = http_response
+
+    def _before_parse(self, response_dict: dict[str, Any], **_: Any) -> None:
+        """Keep the answer before botocore parses it: an answer botocore cannot parse
+        (a timestamp in milliseconds) is still an answer, not silence."""
+        self._local.response = SimpleNamespace(
+            status_code=response_dict["status_code"],
+            headers=response_dict["headers"],
+            content=response_dict["body"],
+        )
 
     def call(self, operation: str, params: dict[str, Any]) -> Outcome:
         """Send through botocore (boto3's own reading of the answer is kept too)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,16 @@ class Seen:
         if self.applicable == 0:
             common = ", ".join(f"{label} x{n}" for label, n in self.answers.most_common(3))
             pytest.skip(f"never observed {self.what}; the endpoint answered: {common or 'nothing'}")
+
+
+def own_token(params: dict[str, Any]) -> dict[str, Any]:
+    """The example's ClientToken made its own (its generated start kept): generated
+    tokens repeat across examples, and a token reused with other parameters is the
+    undocumented case IDEMP-MISMATCH judges, not a fresh request. A request without a
+    token is left so: botocore gives it a fresh one."""
+    if not isinstance(params.get("ClientToken"), str):
+        return params
+    return {**params, "ClientToken": f"{params['ClientToken'][:27]}-{uuid.uuid4()}"}
 
 
 def answered(outcome: Outcome) -> bool:

@@ -55,8 +55,9 @@ def _fail(message: str, outcome: Outcome, params: Any) -> InvariantFailure:
 def test_number_lifecycle(endpoint: EndpointClient, ledger: Ledger) -> None:
     """Random sequences of RequestPhoneNumber, UpdatePhoneNumber, ReleasePhoneNumber and
     DescribePhoneNumbers: a requested number is listed by DescribePhoneNumbers with the
-    same fields and its tags by ListTagsForResource; releasing it while deletion
-    protection is on fails with ConflictException until UpdatePhoneNumber clears it; a
+    same fields and its tags by ListTagsForResource; an update of deletion protection is
+    what DescribePhoneNumbers then shows; releasing it while deletion protection is on
+    fails with ConflictException until UpdatePhoneNumber clears it; a
     released number is described as DELETED or not found (both occur on AWS) and cannot
     be released twice."""
 
@@ -137,6 +138,16 @@ def test_number_lifecycle(endpoint: EndpointClient, ledger: Ledger) -> None:
                 "LIFECYCLE",
                 "UpdatePhoneNumber did not apply DeletionProtectionEnabled",
                 outcome,
+                params,
+            )
+            listed = self._describe(number_id, params)
+            require(
+                listed is not None and listed.get("DeletionProtectionEnabled") is protect,
+                "LIFECYCLE",
+                f"after UpdatePhoneNumber set DeletionProtectionEnabled {protect}, "
+                "DescribePhoneNumbers answers "
+                + (repr(listed.get("DeletionProtectionEnabled")) if listed else "no number"),
+                self.last,
                 params,
             )
             self.protected[number_id] = protect

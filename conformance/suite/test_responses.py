@@ -8,13 +8,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import strategies
-from conformance.checks import echo_problems, enum_problems, format_problems, schema_problems
+from conformance.checks import (
+    echo_problems,
+    enum_problems,
+    format_problems,
+    missing_members,
+    schema_problems,
+)
 from conformance.client import EndpointClient
 from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
-from ._support import OPERATION, check_each, succeeded
+from ._support import OPERATION, check_each, own_token, succeeded
 
 VALID = strategies.valid_inputs(OPERATION)
 _output = strategies.output_shape(OPERATION)
@@ -25,7 +31,7 @@ OUTPUT = _output
 def _oracle_valid(params: dict[str, Any]) -> dict[str, Any]:
     problems = strategies.violations(OPERATION, params)
     assert not problems, f"suite bug: generated an invalid 'valid' input: {problems}"
-    return params
+    return own_token(params)
 
 
 def _each_success(endpoint: EndpointClient, ledger: Ledger, check: Any) -> None:
@@ -79,11 +85,33 @@ def test_request_is_echoed(endpoint: EndpointClient, ledger: Ledger) -> None:
     """IsoCountryCode, MessageType, NumberType, NumberCapabilities (as a set),
     DeletionProtectionEnabled (default false), Tags, OptOutListName (default
     ``Default``; a name given as an ARN comes back as the name), PoolId and RegistrationId
-    come back as requested, as the AWS user guide's sample shows."""
+    come back as requested, as the AWS user guide's sample shows. Members the request
+    cannot set take their documented defaults: TwoWayEnabled and
+    SelfManagedOptOutsEnabled are false, and a number just created is not ``DELETED``
+    (AWS documents ``PENDING``, later ``ACTIVE``; other statuses are tolerated, since
+    what a pooled request answers is not documented)."""
 
     def check(params: dict[str, Any], outcome: Any) -> None:
         problems = echo_problems(params, outcome.body)
         require(not problems, "RPN-ECHO", "; ".join(problems), outcome, params)
+
+    _each_success(endpoint, ledger, check)
+
+
+@invariant("RPN-MEMBERS", "A new number comes with every documented member", "should")
+def test_documented_members_present(endpoint: EndpointClient, ledger: Ledger) -> None:
+    """Every 2xx answer has the members the AWS user guide's sample of a fresh number
+    shows (PhoneNumberArn, PhoneNumberId, PhoneNumber, Status, IsoCountryCode,
+    MessageType, NumberCapabilities, NumberType, MonthlyLeasingPrice, TwoWayEnabled,
+    SelfManagedOptOutsEnabled, OptOutListName, DeletionProtectionEnabled,
+    CreatedTimestamp), as far as the installed model has them. The model marks no
+    output member required, so this is documented behaviour, not a protocol rule;
+    unset optional members (PoolId, RegistrationId, Tags) may be left out."""
+
+    def check(params: dict[str, Any], outcome: Any) -> None:
+        body = outcome.body if isinstance(outcome.body, dict) else {}
+        missing = missing_members(OPERATION, body)
+        require(not missing, "RPN-MEMBERS", f"missing {', '.join(missing)}", outcome, params)
 
     _each_success(endpoint, ledger, check)
 

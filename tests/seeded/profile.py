@@ -1,0 +1,19 @@
+"""``-p tests.seeded.profile``: the ``seeded`` Hypothesis profile, the suite's ``quick``
+profile (20 examples a property, same generation) without the shrink and explain phases.
+
+Whether a variant is caught is decided in the generate phase; shrinking a failure of a
+stateful property to its minimal input costs up to a minute a variant, which a catalog
+of dozens cannot afford. Shrinking itself is checked in test_reproducible.py.
+"""
+
+from __future__ import annotations
+
+from hypothesis import Phase, settings
+
+import conformance.plugin  # noqa: F401  (registers "quick", which this profile extends)
+
+settings.register_profile(
+    "seeded",
+    settings.get_profile("quick"),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target],
+)

@@ -1,0 +1,115 @@
+"""The suite against every seeded variant: broken ones must fail their named invariants,
+legal ones must pass. Each variant's server runs in this process; the suite runs in a
+subprocess. The kill rate and the false positives are printed in the terminal summary
+(see conftest.py), from the results these tests record: the catalog runs once.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conformance.invariants import LEVELS, load_registry
+
+from .runner import SuiteRun, run_suite, selecting
+from .variants import BROKEN, CATALOG, LEGAL, Variant
+
+
+def test_the_catalog_covers_every_family_and_names_real_invariants() -> None:
+    registry = load_registry()
+    assert len(BROKEN) >= 30 and len(LEGAL) >= 8
+    families = {v.family for v in BROKEN}
+    expected = {"schema", "enum", "echo", "formats", "idempotency", "errors", "protocol"}
+    assert expected | {"lifecycle"} <= families
+    named = {i for v in BROKEN for i in v.caught_by} | {i for v in LEGAL for i in v.tolerated}
+    assert named <= set(registry), named - set(registry)
+    for variant in LEGAL:
+        assert variant.gate in LEVELS
+        for tolerated in variant.tolerated:  # only what a non-gating level may flag
+            assert LEVELS.index(registry[tolerated].level) > LEVELS.index(variant.gate)
+            assert variant.why
+
+
+def test_every_invariant_catches_some_broken_variant() -> None:
+    caught = {i for v in BROKEN for i in v.caught_by}
+    untested = set(load_registry()) - caught - {"RPN-SIMULATOR", "ERR-SDK-READABLE"}
+    assert not untested, f"no seeded bug is meant to be caught by {sorted(untested)}"
+
+
+JOBS = max(1, min(4, int(os.environ.get("SEEDED_JOBS", os.cpu_count() or 1))))
+
+
+def run_variant(variant: Variant, workdir: Path) -> SuiteRun:
+    """A broken variant: the suite's tests of the invariants it names (they must fail).
+    A legal one: the whole suite at the variant's gate (everything must pass)."""
+    if variant.legal:
+        args: tuple[str, ...] = ("--conformance-level", variant.gate)
+    else:
+        args = selecting(variant.caught_by)
+    with variant.build() as server:
+        return run_suite(workdir, server.url, *args, profile="seeded")
+
+
+@pytest.fixture(scope="session")
+def catalog_runs(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, SuiteRun]:
+    """Every selected variant's run, JOBS at a time (servers in threads here, the suite
+    in subprocesses). Under xdist each worker runs its own variants one by one."""
+    if hasattr(request.config, "workerinput"):
+        return {}
+    selected = [
+        item.callspec.params["variant"]
+        for item in request.session.items
+        if getattr(item, "callspec", None) and "variant" in item.callspec.params
+    ]
+    base = tmp_path_factory.mktemp("catalog")
+    with concurrent.futures.ThreadPoolExecutor(JOBS) as pool:
+        runs = pool.map(lambda v: (v.name, run_variant(v, base / v.name)), selected)
+        return dict(runs)
+
+
+@pytest.mark.parametrize("variant", CATALOG, ids=[v.name for v in CATALOG])
+def test_variant(
+    variant: Variant,
+    catalog_runs: dict[str, SuiteRun],
+    tmp_path: Path,
+    record_property: pytest.RecordProperty,
+) -> None:
+    run = catalog_runs.get(variant.name) or run_variant(variant, tmp_path)
+    failed = sorted(run.with_status("failed"))
+    record_property(
+        "seeded",
+        json.dumps(
+            {
+                "name": variant.name,
+                "family": variant.family,
+                "legal": variant.legal,
+                "expected": list(variant.caught_by),
+                "failed": failed,
+                "exit_status": run.exit_status,
+                "seconds": round(run.seconds, 1),
+            }
+        ),
+    )
+    assert run.statuses, f"no report.json:\n{run.tail()}"
+    if variant.legal:
+        assert set(run.statuses) == set(load_registry())
+        unexpected = {i: s for i, s in run.statuses.items() if s != "passed"}
+        for tolerated in variant.tolerated:
+            unexpected.pop(tolerated, None)
+        assert not unexpected, f"false positive on a legal variant: {unexpected}\n{run.tail()}"
+        assert run.exit_status == 0, run.tail()
+    else:
+        assert set(run.statuses) == set(variant.caught_by)
+        missed = {i: s for i, s in run.statuses.items() if s != "failed"}
+        assert not missed, f"survived: {missed}\n{run.tail()}"
+        assert run.exit_status == 1, run.tail()
+        for invariant_id in variant.caught_by:  # each failure is reproducible from the report
+            failure = run.first_failure(invariant_id)
+            assert failure["invariant"] == invariant_id and failure["message"]
+            assert failure["reproducer"]["http"].startswith("curl ")

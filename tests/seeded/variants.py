@@ -1,0 +1,1267 @@
+"""The seeded catalog: broken variants the suite must catch, legal ones it must accept.
+
+Every variant is the reference endpoint wrapped or configured (a reply hook, a
+:class:`ServiceWrapper`, a raw-bytes app around :class:`WireApp`, or the reference's own
+knobs), never a copy of it. A broken variant is one realistic bug a mock-server author
+could make and names the invariant(s) that must catch it; a legal variant is a
+variation the protocol or the documented service allows, and the suite must pass it.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import random
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.reference import (
+    App,
+    Quotas,
+    RawRequest,
+    RawResponse,
+    ReferenceServer,
+    ReferenceService,
+    Reply,
+    RequestContext,
+    ServiceError,
+    ServiceWrapper,
+    WireApp,
+)
+from conformance.reference import errors as E
+from conformance.reference.validation import check_operation_input
+
+RPN = "RequestPhoneNumber"
+# Variants that leak numbers (a release that does not release, ids the suite cannot
+# release) must not run into the per-account quota and turn later invariants vacuous.
+ROOMY = Quotas(phone_numbers=100_000)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One catalog entry. ``caught_by`` empty: a legal variant, which must pass.
+
+    ``tolerated``: for a legal variant, invariants allowed to fail, each for a reason
+    the invariant's own documentation gives (``why``); the run must still exit 0 at
+    the level ``gate``.
+    """
+
+    name: str
+    family: str
+    description: str
+    build: Callable[[], ReferenceServer]
+    caught_by: tuple[str, ...] = ()
+    tolerated: tuple[str, ...] = ()
+    why: str = ""
+    gate: str = "strict"
+
+    @property
+    def legal(self) -> bool:
+        return not self.caught_by
+
+
+# -- ways to build a variant -------------------------------------------------------------
+
+
+def service(**options: Any) -> ReferenceService:
+    return ReferenceService(quotas=ROOMY, **options)
+
+
+def hooked(*hooks: Callable[[Reply], Reply]) -> Callable[[], ReferenceServer]:
+    return lambda: ReferenceServer(service=service(), hooks=list(hooks))
+
+
+def wrapped(wrapper: Callable[[ReferenceService], Any]) -> Callable[[], ReferenceServer]:
+    return lambda: ReferenceServer(service=wrapper(service()))
+
+
+def raw(wrap: Callable[[App], App]) -> Callable[[], ReferenceServer]:
+    return lambda: ReferenceServer(app=wrap(WireApp(service())))
+
+
+def validating(drop: Callable[[str, str], bool]) -> Callable[[], ReferenceServer]:
+    """A reference whose input check forgets the problems ``drop(path, message)`` picks."""
+
+    def lenient(operation: str, params: dict[str, Any]) -> Any:
+        clean, problems = check_operation_input(operation, params)
+        return clean, [p for p in problems if not drop(*p)]
+
+    return lambda: ReferenceServer(service=service(validate=lenient))
+
+
+def on_success(operation: str, change: Callable[[dict[str, Any], Reply], None]) -> Any:
+    def hook(reply: Reply) -> Reply:
+        if reply.operation == operation and reply.status == 200:
+            change(reply.body, reply)
+        return reply
+
+    hook.__name__ = change.__name__
+    return hook
+
+
+def on_error(change: Callable[[Reply], None], code: str | None = None) -> Any:
+    def hook(reply: Reply) -> Reply:
+        if reply.status >= 400 and (code is None or reply.body.get("__type") == code):
+            change(reply)
+        return reply
+
+    return hook
+
+
+def _set(
+    name: str, value: Callable[[dict[str, Any]], Any]
+) -> Callable[[dict[str, Any], Reply], None]:
+    def change(body: dict[str, Any], reply: Reply) -> None:
+        body[name] = value(body)
+
+    return change
+
+
+def _drop(*names: str) -> Callable[[dict[str, Any], Reply], None]:
+    def change(body: dict[str, Any], reply: Reply) -> None:
+        for name in names:
+            body.pop(name, None)
+
+    return change
+
+
+class Validating(ServiceWrapper):
+    """A wrapper that checks input the reference's way before its own (buggy) logic."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def checked(operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        clean, problems = check_operation_input(operation, params)
+        if problems:
+            raise E.field_errors(problems)
+        return clean
+
+    @staticmethod
+    def digest(value: Any) -> str:
+        return hashlib.sha1(json.dumps(value, sort_keys=True).encode()).hexdigest()
+
+
+# -- schema ------------------------------------------------------------------------------
+
+
+def _iso_lower(body: dict[str, Any]) -> Any:
+    return body["IsoCountryCode"].lower()
+
+
+# -- idempotency -------------------------------------------------------------------------
+
+
+class TokenIgnored(Validating):
+    """Validates ClientToken, then never looks at it again: every retry is a new number."""
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        if operation == RPN and "ClientToken" in params:
+            self.checked(operation, params)
+            params = {**params, "ClientToken": str(uuid.uuid4())}
+        return super().handle(operation, params, ctx)
+
+
+class HiddenSecondNumber(ServiceWrapper):
+    """Answers a retried token with the first number but quietly creates another."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self.first: dict[str, dict[str, Any]] = {}
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        token = params.get("ClientToken")
+        if operation != RPN or not token:
+            return super().handle(operation, params, ctx)
+        created = super().handle(operation, {**params, "ClientToken": str(uuid.uuid4())}, ctx)
+        return copy.deepcopy(self.first.setdefault(f"{ctx.account_id}/{token}", created))
+
+
+class TokenKeyedByParameters(Validating):
+    """Remembers (token, parameters): the same token with other parameters is a new
+    request, so a reused token creates a second number."""
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        if operation == RPN and "ClientToken" in params:
+            self.checked(operation, params)
+            params = {**params, "ClientToken": self.digest(params)}
+        return super().handle(operation, params, ctx)
+
+
+class CachedByParameters(Validating):
+    """Caches answers by the request's parameters (without the token): two requests
+    with different tokens and the same settings get the same number."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self.cache: dict[str, dict[str, Any]] = {}
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        if operation != RPN:
+            return super().handle(operation, params, ctx)
+        clean = self.checked(operation, params)
+        clean.pop("ClientToken", None)
+        key = f"{ctx.account_id}/{self.digest(clean)}"
+        with self.lock:
+            if key not in self.cache:
+                self.cache[key] = super().handle(operation, clean, ctx)
+            return copy.deepcopy(self.cache[key])
+
+
+class RacyTokenCheck(Validating):
+    """Looks the token up, then creates the number and stores the token, with no lock
+    held in between (a read-then-write on the mock's database)."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self.seen: dict[str, dict[str, Any]] = {}
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        token = params.get("ClientToken")
+        if operation != RPN or not token:
+            return super().handle(operation, params, ctx)
+        self.checked(operation, params)
+        key = f"{ctx.account_id}/{token}"
+        if key in self.seen:
+            return copy.deepcopy(self.seen[key])
+        time.sleep(0.02)  # the round-trip to the mock's store
+        created = super().handle(operation, {**params, "ClientToken": str(uuid.uuid4())}, ctx)
+        self.seen[key] = created
+        return copy.deepcopy(created)
+
+
+# -- formats -----------------------------------------------------------------------------
+
+
+class UuidIds(ServiceWrapper):
+    """Consistently uses a bare UUID as the phone number id (``str(uuid4())``, no
+    ``phone-`` prefix), in answers and in the ids it accepts back."""
+
+    _REAL = re.compile(r"phone-([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})")
+    _FAKE = re.compile(r"([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})")
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        inward = json.loads(self._FAKE.sub(r"phone-\1\2\3\4\5", json.dumps(params)))
+        answer = super().handle(operation, inward, ctx)
+        return json.loads(self._REAL.sub(r"\1-\2-\3-\4-\5", json.dumps(answer)))
+
+
+def _arn_region(body: dict[str, Any]) -> Any:
+    return body["PhoneNumberArn"].replace(":us-east-1:", ":eu-west-1:")
+
+
+def _arn_service(body: dict[str, Any]) -> Any:
+    return body["PhoneNumberArn"].replace(":sms-voice:", ":sms:")
+
+
+def _arn_names_number(body: dict[str, Any]) -> Any:
+    return body["PhoneNumberArn"].rsplit("/", 1)[0] + "/" + body["PhoneNumber"].lstrip("+")
+
+
+def _us_number(body: dict[str, Any]) -> Any:
+    digits = int(hashlib.sha1(body["PhoneNumberId"].encode()).hexdigest(), 16) % 10_000
+    return f"+1206555{digits:04d}"
+
+
+def _national(body: dict[str, Any]) -> Any:
+    return body["PhoneNumber"].lstrip("+")
+
+
+def _iso_timestamp(body: dict[str, Any]) -> Any:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(body["CreatedTimestamp"]))
+
+
+def _millis(body: dict[str, Any]) -> Any:
+    return int(body["CreatedTimestamp"] * 1000)
+
+
+# -- errors ------------------------------------------------------------------------------
+
+
+def _validation_crashes(reply: Reply) -> None:
+    reply.status = 500
+    reply.body = {"__type": "InternalServerException", "Message": "Internal server error"}
+
+
+def _validation_500(reply: Reply) -> None:
+    reply.status = 500
+
+
+def _status(status: int) -> Callable[[Reply], None]:
+    def change(reply: Reply) -> None:
+        reply.status = status
+
+    return change
+
+
+def _type(code: str) -> Callable[[Reply], None]:
+    def change(reply: Reply) -> None:
+        reply.body["__type"] = code
+
+    return change
+
+
+def _no_type(reply: Reply) -> None:
+    reply.body.pop("__type", None)
+
+
+def _no_fields(reply: Reply) -> None:
+    reply.body.pop("Fields", None)
+
+
+def _fields_name_request(reply: Reply) -> None:
+    reply.body["Fields"] = [{"Name": "request", "Message": reply.body.get("Message", "")}]
+
+
+def _fields_as_strings(reply: Reply) -> None:
+    reply.body["Fields"] = [f["Name"] for f in reply.body.get("Fields", [])]
+
+
+def _reason(value: str) -> Callable[[Reply], None]:
+    def change(reply: Reply) -> None:
+        reply.body["Reason"] = value
+
+    return change
+
+
+def _errors_succeed(reply: Reply) -> Reply:
+    if reply.operation == RPN and reply.status == 400:
+        reply.status = 200
+    return reply
+
+
+def _text_errors(app: App) -> App:
+    def serve(request: RawRequest) -> RawResponse:
+        response = app(request)
+        if response.status >= 400:
+            response.body = f"{response.status} Bad Request".encode()
+        return response
+
+    return serve
+
+
+# -- protocol ----------------------------------------------------------------------------
+
+
+def _headers(change: Callable[[RawResponse], None]) -> Callable[[App], App]:
+    def wrap(app: App) -> App:
+        def serve(request: RawRequest) -> RawResponse:
+            response = app(request)
+            change(response)
+            return response
+
+        return serve
+
+    return wrap
+
+
+def _content_type(value: str, errors_only: bool = False) -> Callable[[RawResponse], None]:
+    def change(response: RawResponse) -> None:
+        if not errors_only or response.status >= 400:
+            response.headers["Content-Type"] = value
+
+    return change
+
+
+def _no_request_id_on_errors(response: RawResponse) -> None:
+    if response.status >= 400:
+        response.headers.pop("x-amzn-RequestId", None)
+
+
+def _malformed_crashes(app: App) -> App:
+    def serve(request: RawRequest) -> RawResponse:
+        try:
+            if request.body.strip():
+                json.loads(request.body)
+        except ValueError:
+            return RawResponse(500, {"Content-Type": "text/plain"}, b"Internal Server Error")
+        return app(request)
+
+    return serve
+
+
+def _catch_all_route(reply: Reply) -> Reply:
+    if reply.body.get("__type") == "UnknownOperationException":
+        reply.status, reply.body = 200, {}
+    return reply
+
+
+def _unknown_target_crashes(reply: Reply) -> Reply:
+    if reply.body.get("__type") == "UnknownOperationException":
+        reply.status, reply.body = 500, {"__type": "InternalServerException", "Message": "boom"}
+    return reply
+
+
+# -- lifecycle ---------------------------------------------------------------------------
+
+
+def _describe_by_number(reply: Reply) -> Reply:
+    """Describe filters the ids against PhoneNumber instead of PhoneNumberId."""
+    if reply.operation == "DescribePhoneNumbers" and reply.status == 200:
+        wanted = set((reply.params or {}).get("PhoneNumberIds") or [])
+        if wanted:
+            reply.body["PhoneNumbers"] = [
+                n for n in reply.body.get("PhoneNumbers", []) if n.get("PhoneNumber") in wanted
+            ]
+    return reply
+
+
+def _describe_default_protection(reply: Reply) -> Reply:
+    if reply.operation == "DescribePhoneNumbers" and reply.status == 200:
+        for number in reply.body.get("PhoneNumbers", []):
+            number["DeletionProtectionEnabled"] = False
+    return reply
+
+
+def _tags_lost(reply: Reply) -> Reply:
+    if reply.operation == "ListTagsForResource" and reply.status == 200:
+        reply.body["Tags"] = []
+    return reply
+
+
+def _release_always_succeeds(reply: Reply) -> Reply:
+    if reply.operation == "ReleasePhoneNumber" and reply.status != 200:
+        number_id = (reply.params or {}).get("PhoneNumberId")
+        reply.status, reply.body = 200, {"PhoneNumberId": number_id, "Status": "DELETED"}
+    return reply
+
+
+def _describe(inner: Any, number_id: str, ctx: RequestContext) -> dict[str, Any]:
+    found = inner.handle("DescribePhoneNumbers", {"PhoneNumberIds": [number_id]}, ctx)
+    number: dict[str, Any] = found["PhoneNumbers"][0]
+    return number
+
+
+class ProtectionIgnoredOnRelease(ServiceWrapper):
+    """Stores DeletionProtectionEnabled but releases protected numbers anyway."""
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        if operation == "ReleasePhoneNumber" and isinstance(params.get("PhoneNumberId"), str):
+            self.inner.handle(
+                "UpdatePhoneNumber",
+                {"PhoneNumberId": params["PhoneNumberId"], "DeletionProtectionEnabled": False},
+                ctx,
+            )
+        return super().handle(operation, params, ctx)
+
+
+class ReleaseNeverApplied(ServiceWrapper):
+    """Answers ReleasePhoneNumber (Status DELETED, protection honoured) but never
+    removes the number: it stays ACTIVE and can be released again."""
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        if operation != "ReleasePhoneNumber" or not isinstance(params.get("PhoneNumberId"), str):
+            return super().handle(operation, params, ctx)
+        number = _describe(self.inner, params["PhoneNumberId"], ctx)
+        if number.get("DeletionProtectionEnabled"):
+            raise E.conflict(
+                E.DELETION_PROTECTION_ENABLED, E.PHONE_NUMBER, number["PhoneNumberId"], "protected"
+            )
+        return {**number, "Status": "DELETED"}
+
+
+class UpdateNotStored(ServiceWrapper):
+    """UpdatePhoneNumber answers the number with the changes applied but never stores
+    them."""
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        if operation != "UpdatePhoneNumber" or not isinstance(params.get("PhoneNumberId"), str):
+            return super().handle(operation, params, ctx)
+        number = _describe(self.inner, params["PhoneNumberId"], ctx)
+        return {**number, **{k: v for k, v in params.items() if k != "PhoneNumberId"}}
+
+
+class MissingResourcesIgnored(ServiceWrapper):
+    """Treats a pool, opt-out list or registration it cannot find as not given."""
+
+    def __init__(self, inner: Any, members: tuple[str, ...]) -> None:
+        super().__init__(inner)
+        self.members = members
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        while True:
+            try:
+                return super().handle(operation, params, ctx)
+            except ServiceError as error:
+                missing = error.members.get("ResourceType")
+                member = {"pool": "PoolId", "opt-out-list": "OptOutListName"}.get(str(missing))
+                if operation != RPN or error.code != "ResourceNotFoundException":
+                    raise
+                if member not in self.members or member not in params:
+                    raise
+                params = {k: v for k, v in params.items() if k != member}
+
+
+def _not_found_type(reply: Reply) -> Reply:
+    if reply.body.get("ResourceType") == "pool":
+        reply.body["ResourceType"] = "phone-number"
+    return reply
+
+
+def _not_found_no_id(reply: Reply) -> Reply:
+    if reply.body.get("__type") == "ResourceNotFoundException":
+        reply.body.pop("ResourceId", None)
+    return reply
+
+
+# -- legal variations --------------------------------------------------------------------
+
+
+def _namespaced(reply: Reply) -> Reply:
+    if reply.status >= 400:
+        reply.body["__type"] = f"com.amazonaws.pinpointsmsvoicev2#{reply.body['__type']}"
+    return reply
+
+
+_CORAL = ":http://internal.amazon.com/coral/com.amazonaws.pinpointsmsvoicev2/"
+
+
+def _suffixed(reply: Reply) -> Reply:
+    if reply.status >= 400:
+        reply.body["__type"] += _CORAL
+    return reply
+
+
+def _header_type(suffix: str, keep_body: bool) -> Callable[[Reply], Reply]:
+    def hook(reply: Reply) -> Reply:
+        if reply.status >= 400:
+            code = reply.body["__type"]
+            reply.headers["X-Amzn-Errortype"] = code + suffix
+            if keep_body:
+                reply.body["__type"] = f"com.amazonaws.pinpointsmsvoicev2#{code}"
+            else:
+                del reply.body["__type"]
+        return reply
+
+    return hook
+
+
+def _lowercase_message(reply: Reply) -> Reply:
+    if reply.status >= 400 and "Message" in reply.body:
+        reply.body["message"] = reply.body.pop("Message")
+    return reply
+
+
+def _reformat_json(app: App) -> App:
+    """Pretty-printed JSON, keys in reverse order, whitespace around every token."""
+
+    def reorder(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: reorder(value[k]) for k in reversed(list(value))}
+        if isinstance(value, list):
+            return [reorder(v) for v in value]
+        return value
+
+    def serve(request: RawRequest) -> RawResponse:
+        response = app(request)
+        value = json.loads(response.body)
+        text = json.dumps(reorder(value), indent=3, separators=(" , ", " : "))
+        response.body = f"\n  {text}\n\n".encode()
+        return response
+
+    return serve
+
+
+def _jitter(app: App) -> App:
+    """Up to 30 ms more on one request in ten (seeded), so concurrent answers reorder."""
+    rng = random.Random(6)
+    lock = threading.Lock()
+
+    def serve(request: RawRequest) -> RawResponse:
+        with lock:
+            delay = rng.random() * 0.03 if rng.random() < 0.1 else 0.0
+        time.sleep(delay)
+        return app(request)
+
+    return serve
+
+
+def _extra_members(reply: Reply) -> Reply:
+    if reply.status == 200:
+        reply.body["SmsFeatureFlags"] = {"Beta": True, "Region": "us-east-1"}
+        if reply.operation == "DescribePhoneNumbers":
+            for number in reply.body.get("PhoneNumbers", []):
+                number["CarrierName"] = "Example Carrier"
+    else:
+        reply.body["RequestId"] = reply.context.request_id
+        reply.body["Details"] = {"retryable": False}
+    return reply
+
+
+def _pending(reply: Reply) -> Reply:
+    if reply.operation == RPN and reply.status == 200:
+        reply.body["Status"] = "PENDING"
+    return reply
+
+
+class ReleasedStayListed(ServiceWrapper):
+    """After a release, DescribePhoneNumbers still lists the number, Status DELETED
+    (one of the two answers AWS gives); other operations find it gone."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self.released: dict[str, dict[str, Any]] = {}
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        ids = params.get("PhoneNumberIds") if operation == "DescribePhoneNumbers" else None
+        if ids and isinstance(ids, list) and all(isinstance(i, str) for i in ids):
+            gone = [self.released[i] for i in ids if i in self.released]
+            live = [i for i in ids if i not in self.released]
+            found = (
+                super().handle(operation, {**params, "PhoneNumberIds": live}, ctx) if live else {}
+            )
+            return {**found, "PhoneNumbers": [*found.get("PhoneNumbers", []), *gone]}
+        answer = super().handle(operation, params, ctx)
+        if operation == "ReleasePhoneNumber":
+            self.released[answer["PhoneNumberId"]] = copy.deepcopy(answer)
+        return answer
+
+
+class ReusedTokenAnswersFirstNumber(ServiceWrapper):
+    """A reused ClientToken with other parameters answers the first number (not a
+    ConflictException): undocumented on AWS, and allowed by IDEMP-MISMATCH."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self.first: dict[str, dict[str, Any]] = {}
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        token = params.get("ClientToken")
+        key = f"{ctx.account_id}/{token}"
+        try:
+            answer = super().handle(operation, params, ctx)
+        except ServiceError as error:
+            if operation == RPN and error.code == "ConflictException" and key in self.first:
+                return copy.deepcopy(self.first[key])
+            raise
+        if operation == RPN and token:
+            self.first.setdefault(key, copy.deepcopy(answer))
+        return answer
+
+
+def _camel_fields(reply: Reply) -> Reply:
+    """Fields named the way Java services do: ``isoCountryCode``, ``tags[0].key``."""
+    if reply.body.get("__type") == "ValidationException":
+        for entry in reply.body.get("Fields", []):
+            entry["Name"] = re.sub(
+                r"(^|\.)([A-Z])", lambda m: m.group(1) + m.group(2).lower(), entry["Name"]
+            )
+    return reply
+
+
+# -- the catalog -------------------------------------------------------------------------
+
+
+def _v(name: str, family: str, caught_by: str, description: str, build: Any) -> Variant:
+    return Variant(name, family, description, build, tuple(caught_by.split()))
+
+
+BROKEN: list[Variant] = [
+    # schema
+    _v(
+        "schema-missing-status",
+        "schema",
+        "RPN-MEMBERS",
+        "RequestPhoneNumber answers without Status",
+        hooked(on_success(RPN, _drop("Status"))),
+    ),
+    _v(
+        "schema-missing-created-timestamp",
+        "schema",
+        "RPN-MEMBERS",
+        "RequestPhoneNumber answers without CreatedTimestamp",
+        hooked(on_success(RPN, _drop("CreatedTimestamp"))),
+    ),
+    _v(
+        "schema-missing-price-and-two-way",
+        "schema",
+        "RPN-MEMBERS",
+        "MonthlyLeasingPrice, TwoWayEnabled and SelfManagedOptOutsEnabled left out",
+        hooked(
+            on_success(
+                RPN, _drop("MonthlyLeasingPrice", "TwoWayEnabled", "SelfManagedOptOutsEnabled")
+            )
+        ),
+    ),
+    _v(
+        "schema-boolean-as-string",
+        "schema",
+        "RPN-SCHEMA",
+        "TwoWayEnabled serialised as the string 'false'",
+        hooked(on_success(RPN, _set("TwoWayEnabled", lambda b: str(b["TwoWayEnabled"]).lower()))),
+    ),
+    _v(
+        "schema-capabilities-as-string",
+        "schema",
+        "RPN-SCHEMA",
+        "NumberCapabilities joined into one comma-separated string",
+        hooked(
+            on_success(RPN, _set("NumberCapabilities", lambda b: ",".join(b["NumberCapabilities"])))
+        ),
+    ),
+    _v(
+        "schema-price-as-number",
+        "schema",
+        "RPN-SCHEMA",
+        "MonthlyLeasingPrice as a JSON number instead of a decimal string",
+        hooked(
+            on_success(RPN, _set("MonthlyLeasingPrice", lambda b: float(b["MonthlyLeasingPrice"])))
+        ),
+    ),
+    _v(
+        "schema-tags-as-map",
+        "schema",
+        "RPN-SCHEMA",
+        "Tags answered as a {key: value} map instead of a list of Key/Value",
+        hooked(
+            on_success(
+                RPN, _set("Tags", lambda b: {t["Key"]: t["Value"] for t in b.get("Tags", [])})
+            )
+        ),
+    ),
+    _v(
+        "schema-country-lowercase",
+        "schema",
+        "RPN-SCHEMA",
+        "IsoCountryCode answered in lower case (breaks its [A-Z]{2} pattern)",
+        hooked(on_success(RPN, _set("IsoCountryCode", _iso_lower))),
+    ),
+    # enums
+    _v(
+        "enum-status-lowercase",
+        "enum",
+        "RPN-ENUM",
+        "Status in lower case ('active')",
+        hooked(on_success(RPN, _set("Status", lambda b: b["Status"].lower()))),
+    ),
+    _v(
+        "enum-status-provisioning",
+        "enum",
+        "RPN-ENUM",
+        "Status PROVISIONING, a value the model does not have",
+        hooked(on_success(RPN, _set("Status", lambda b: "PROVISIONING"))),
+    ),
+    _v(
+        "enum-capability-text",
+        "enum",
+        "RPN-ENUM",
+        "SMS capability answered as TEXT",
+        hooked(
+            on_success(
+                RPN,
+                _set(
+                    "NumberCapabilities",
+                    lambda b: ["TEXT" if c == "SMS" else c for c in b["NumberCapabilities"]],
+                ),
+            )
+        ),
+    ),
+    # echo
+    _v(
+        "echo-wrong-message-type",
+        "echo",
+        "RPN-ECHO",
+        "MessageType always answered PROMOTIONAL",
+        hooked(on_success(RPN, _set("MessageType", lambda b: "PROMOTIONAL"))),
+    ),
+    _v(
+        "echo-tags-dropped",
+        "echo",
+        "RPN-ECHO",
+        "Tags stored but left out of the RequestPhoneNumber answer",
+        hooked(on_success(RPN, _drop("Tags"))),
+    ),
+    _v(
+        "echo-capabilities-first-only",
+        "echo",
+        "RPN-ECHO",
+        "only the first requested capability comes back",
+        hooked(on_success(RPN, _set("NumberCapabilities", lambda b: b["NumberCapabilities"][:1]))),
+    ),
+    _v(
+        "echo-opt-out-list-as-arn",
+        "echo",
+        "RPN-ECHO",
+        "OptOutListName answered as the list's ARN",
+        hooked(
+            on_success(
+                RPN,
+                _set(
+                    "OptOutListName",
+                    lambda b: (
+                        "arn:aws:sms-voice:us-east-1:123456789012:opt-out-list/"
+                        + b["OptOutListName"]
+                    ),
+                ),
+            )
+        ),
+    ),
+    _v(
+        "echo-deletion-protection-ignored",
+        "echo",
+        "RPN-ECHO",
+        "DeletionProtectionEnabled in the request is dropped before it is stored",
+        hooked(on_success(RPN, _set("DeletionProtectionEnabled", lambda b: False))),
+    ),
+    _v(
+        "echo-two-way-on",
+        "echo",
+        "RPN-ECHO",
+        "a fresh number answers TwoWayEnabled true (documented false by default)",
+        hooked(on_success(RPN, _set("TwoWayEnabled", lambda b: True))),
+    ),
+    _v(
+        "echo-status-deleted",
+        "echo",
+        "RPN-ECHO",
+        "a fresh number answers Status DELETED (copied from the release handler)",
+        hooked(on_success(RPN, _set("Status", lambda b: "DELETED"))),
+    ),
+    # formats
+    _v(
+        "formats-id-uuid",
+        "formats",
+        "RPN-FORMATS",
+        "phone number ids are bare UUIDs (used consistently in and out)",
+        wrapped(UuidIds),
+    ),
+    _v(
+        "formats-arn-wrong-region",
+        "formats",
+        "RPN-FORMATS",
+        "ARNs name a hard-coded region, not the signing region",
+        hooked(on_success(RPN, _set("PhoneNumberArn", _arn_region))),
+    ),
+    _v(
+        "formats-arn-wrong-service",
+        "formats",
+        "RPN-FORMATS",
+        "ARNs use the service 'sms' instead of 'sms-voice'",
+        hooked(on_success(RPN, _set("PhoneNumberArn", _arn_service))),
+    ),
+    _v(
+        "formats-arn-names-the-number",
+        "formats",
+        "RPN-FORMATS",
+        "the ARN ends in the phone number, not the PhoneNumberId",
+        hooked(on_success(RPN, _set("PhoneNumberArn", _arn_names_number))),
+    ),
+    _v(
+        "formats-number-always-us",
+        "formats",
+        "RPN-FORMATS",
+        "every country gets a +1 number from one US pool (E.164, wrong country)",
+        hooked(on_success(RPN, _set("PhoneNumber", _us_number))),
+    ),
+    _v(
+        "formats-number-no-plus",
+        "formats",
+        "RPN-FORMATS",
+        "PhoneNumber without the E.164 '+'",
+        hooked(on_success(RPN, _set("PhoneNumber", _national))),
+    ),
+    _v(
+        "formats-timestamp-iso-string",
+        "formats",
+        "RPN-SCHEMA",
+        "CreatedTimestamp as an ISO 8601 string, not epoch seconds",
+        hooked(on_success(RPN, _set("CreatedTimestamp", _iso_timestamp))),
+    ),
+    _v(
+        "formats-timestamp-millis",
+        "formats",
+        "RPN-FORMATS",
+        "CreatedTimestamp in epoch milliseconds",
+        hooked(on_success(RPN, _set("CreatedTimestamp", _millis))),
+    ),
+    _v(
+        "formats-price-with-currency",
+        "formats",
+        "RPN-FORMATS",
+        "MonthlyLeasingPrice '$1.00'",
+        hooked(
+            on_success(RPN, _set("MonthlyLeasingPrice", lambda b: "$" + b["MonthlyLeasingPrice"]))
+        ),
+    ),
+    # idempotency
+    _v(
+        "idemp-token-ignored",
+        "idempotency",
+        "IDEMP-SAME IDEMP-CONCURRENT",
+        "ClientToken validated but ignored: a retry creates a new number",
+        wrapped(TokenIgnored),
+    ),
+    _v(
+        "idemp-hidden-second-number",
+        "idempotency",
+        "IDEMP-SAME",
+        "a retry answers the first number but creates another one",
+        wrapped(HiddenSecondNumber),
+    ),
+    _v(
+        "idemp-mismatch-accepted",
+        "idempotency",
+        "IDEMP-MISMATCH",
+        "a reused token with other parameters creates a second number",
+        wrapped(TokenKeyedByParameters),
+    ),
+    _v(
+        "idemp-race-creates-two",
+        "idempotency",
+        "IDEMP-CONCURRENT",
+        "token checked, then stored, without a lock: concurrent retries create several",
+        wrapped(RacyTokenCheck),
+    ),
+    _v(
+        "idemp-cached-by-parameters",
+        "idempotency",
+        "IDEMP-DISTINCT",
+        "answers cached by parameters: distinct tokens, same settings, one number",
+        wrapped(CachedByParameters),
+    ),
+    # error classification
+    _v(
+        "err-pattern-unchecked",
+        "errors",
+        "ERR-INVALID-REJECTED",
+        "patterns are not checked",
+        validating(lambda path, message: "pattern" in message),
+    ),
+    _v(
+        "err-lengths-unchecked",
+        "errors",
+        "ERR-INVALID-REJECTED",
+        "length and size limits are not checked",
+        validating(
+            lambda path, message: (
+                "length" in message or "size" in message or "than or equal" in message
+            )
+        ),
+    ),
+    _v(
+        "err-enums-unchecked",
+        "errors",
+        "ERR-INVALID-REJECTED",
+        "enum members are not checked",
+        validating(lambda path, message: "enum" in message),
+    ),
+    _v(
+        "err-validation-crashes",
+        "errors",
+        "ERR-INVALID-REJECTED",
+        "a validation failure escapes as a crash: 500 InternalServerException",
+        hooked(on_error(_validation_crashes, "ValidationException")),
+    ),
+    _v(
+        "err-validation-status-500",
+        "errors",
+        "ERR-STATUS-CLASS ERR-INVALID-REJECTED",
+        "ValidationException sent with HTTP 500",
+        hooked(on_error(_validation_500, "ValidationException")),
+    ),
+    _v(
+        "err-unmodelled-code",
+        "errors",
+        "ERR-MODELLED-CODE ERR-INVALID-REJECTED",
+        "validation errors named InvalidParameterValueException (the SNS name)",
+        hooked(on_error(_type("InvalidParameterValueException"), "ValidationException")),
+    ),
+    _v(
+        "err-not-found-404",
+        "errors",
+        "ERR-STATUS-400",
+        "ResourceNotFoundException answered with HTTP 404",
+        hooked(on_error(_status(404), "ResourceNotFoundException")),
+    ),
+    _v(
+        "err-conflict-409",
+        "errors",
+        "ERR-STATUS-400",
+        "ConflictException answered with HTTP 409",
+        hooked(on_error(_status(409), "ConflictException")),
+    ),
+    _v(
+        "err-client-errors-403",
+        "errors",
+        "ERR-STATUS-400",
+        "every client error answered with HTTP 403",
+        hooked(on_error(_status(403))),
+    ),
+    _v(
+        "err-errors-are-200",
+        "errors",
+        "ERR-INVALID-REJECTED",
+        "RequestPhoneNumber errors answered with HTTP 200 (the error body kept)",
+        hooked(_errors_succeed),
+    ),
+    _v(
+        "err-no-type",
+        "errors",
+        "ERR-MODELLED-CODE",
+        "error bodies without __type (and no X-Amzn-Errortype)",
+        hooked(on_error(_no_type)),
+    ),
+    _v(
+        "err-text-body",
+        "errors",
+        "ERR-BODY",
+        "error bodies are plain text ('400 Bad Request')",
+        raw(_text_errors),
+    ),
+    _v(
+        "err-fields-missing",
+        "errors",
+        "ERR-FIELDS",
+        "ValidationException without Fields",
+        hooked(on_error(_no_fields, "ValidationException")),
+    ),
+    _v(
+        "err-fields-unnamed",
+        "errors",
+        "ERR-FIELDS",
+        "Fields always name 'request', not the offending member",
+        hooked(on_error(_fields_name_request, "ValidationException")),
+    ),
+    _v(
+        "err-fields-as-strings",
+        "errors",
+        "ERR-BODY",
+        "Fields is a list of member names instead of {Name, Message} objects",
+        hooked(on_error(_fields_as_strings, "ValidationException")),
+    ),
+    _v(
+        "err-reason-unmodelled",
+        "errors",
+        "ERR-BODY",
+        "ValidationException Reason INVALID_INPUT, not in the model's enum",
+        hooked(on_error(_reason("INVALID_INPUT"), "ValidationException")),
+    ),
+    # protocol
+    _v(
+        "proto-content-type-json",
+        "protocol",
+        "PROTO-CONTENT-TYPE",
+        "every answer says Content-Type application/json",
+        raw(_headers(_content_type("application/json"))),
+    ),
+    _v(
+        "proto-error-content-type-text",
+        "protocol",
+        "PROTO-CONTENT-TYPE",
+        "errors say Content-Type text/plain",
+        raw(_headers(_content_type("text/plain; charset=utf-8", errors_only=True))),
+    ),
+    _v(
+        "proto-request-id-only-on-success",
+        "protocol",
+        "PROTO-REQUEST-ID",
+        "errors carry no x-amzn-RequestId",
+        raw(_headers(_no_request_id_on_errors)),
+    ),
+    _v(
+        "proto-malformed-crashes",
+        "protocol",
+        "PROTO-MALFORMED",
+        "a body that is not JSON crashes the handler: HTTP 500",
+        raw(_malformed_crashes),
+    ),
+    _v(
+        "proto-catch-all-route",
+        "protocol",
+        "PROTO-UNKNOWN-TARGET",
+        "unknown targets answer 200 {} (a catch-all route)",
+        hooked(_catch_all_route),
+    ),
+    _v(
+        "proto-unknown-target-crashes",
+        "protocol",
+        "PROTO-UNKNOWN-TARGET",
+        "unknown or missing targets answer 500",
+        hooked(_unknown_target_crashes),
+    ),
+    # lifecycle
+    _v(
+        "life-describe-misses-number",
+        "lifecycle",
+        "LIFECYCLE",
+        "DescribePhoneNumbers matches the ids against PhoneNumber: a new number is not listed",
+        hooked(_describe_by_number),
+    ),
+    _v(
+        "life-describe-stale-protection",
+        "lifecycle",
+        "LIFECYCLE",
+        "DescribePhoneNumbers always says DeletionProtectionEnabled false",
+        hooked(_describe_default_protection),
+    ),
+    _v(
+        "life-protection-ignored",
+        "lifecycle",
+        "LIFECYCLE",
+        "ReleasePhoneNumber releases a number with deletion protection",
+        wrapped(ProtectionIgnoredOnRelease),
+    ),
+    _v(
+        "life-release-twice",
+        "lifecycle",
+        "LIFECYCLE",
+        "ReleasePhoneNumber of a released or unknown number succeeds",
+        hooked(_release_always_succeeds),
+    ),
+    _v(
+        "life-release-not-applied",
+        "lifecycle",
+        "LIFECYCLE",
+        "ReleasePhoneNumber answers DELETED but the number stays ACTIVE",
+        wrapped(ReleaseNeverApplied),
+    ),
+    _v(
+        "life-update-ignored",
+        "lifecycle",
+        "LIFECYCLE",
+        "UpdatePhoneNumber answers the change but never stores it",
+        wrapped(UpdateNotStored),
+    ),
+    _v(
+        "life-tags-lost",
+        "lifecycle",
+        "LIFECYCLE",
+        "ListTagsForResource answers no tags",
+        hooked(_tags_lost),
+    ),
+    _v(
+        "res-missing-pool-ignored",
+        "lifecycle",
+        "RES-NOT-FOUND",
+        "a PoolId that does not exist is ignored: the number is created",
+        wrapped(lambda inner: MissingResourcesIgnored(inner, ("PoolId",))),
+    ),
+    _v(
+        "res-missing-opt-out-list-defaults",
+        "lifecycle",
+        "RES-NOT-FOUND",
+        "an opt-out list that does not exist falls back to Default",
+        wrapped(lambda inner: MissingResourcesIgnored(inner, ("OptOutListName",))),
+    ),
+    _v(
+        "res-wrong-resource-type",
+        "lifecycle",
+        "RES-NOT-FOUND",
+        "a missing pool is reported as ResourceType phone-number",
+        hooked(_not_found_type),
+    ),
+    _v(
+        "res-no-resource-id",
+        "lifecycle",
+        "RES-NOT-FOUND",
+        "ResourceNotFoundException without ResourceId",
+        hooked(_not_found_no_id),
+    ),
+]
+
+_BOTO3_HEADER = (
+    "ERR-SDK-READABLE (compat) documents exactly this: legal, but boto3 reads only __type"
+)
+
+
+def _legal(
+    name: str, description: str, build: Any, tolerated: str = "", why: str = "", gate: str = ""
+) -> Variant:
+    return Variant(
+        name,
+        "legal",
+        description,
+        build,
+        (),
+        tuple(tolerated.split()),
+        why,
+        gate or "strict",
+    )
+
+
+LEGAL: list[Variant] = [
+    _legal(
+        "legal-namespaced-type",
+        "__type is com.amazonaws.pinpointsmsvoicev2#<Code>",
+        hooked(_namespaced),
+    ),
+    _legal(
+        "legal-type-with-suffix",
+        "__type carries the ':http://internal.amazon.com/...' suffix",
+        hooked(_suffixed),
+    ),
+    _legal(
+        "legal-header-type-only",
+        "the error type only in X-Amzn-Errortype (no __type)",
+        hooked(_header_type("", keep_body=False)),
+        "ERR-SDK-READABLE",
+        _BOTO3_HEADER,
+        "should",
+    ),
+    _legal(
+        "legal-header-type-suffix-only",
+        "the error type only in X-Amzn-Errortype, with the ':http://...' suffix",
+        hooked(_header_type(_CORAL, keep_body=False)),
+        "ERR-SDK-READABLE",
+        _BOTO3_HEADER,
+        "should",
+    ),
+    _legal(
+        "legal-header-and-namespaced-body",
+        "X-Amzn-Errortype with suffix, and a namespaced __type in the body",
+        hooked(_header_type(_CORAL, keep_body=True)),
+    ),
+    _legal(
+        "legal-lowercase-message",
+        "error bodies say 'message', not 'Message'",
+        hooked(_lowercase_message),
+    ),
+    _legal(
+        "legal-reordered-pretty-json",
+        "keys in reverse order, indented, spaces everywhere",
+        raw(_reformat_json),
+    ),
+    _legal(
+        "legal-content-type-charset",
+        "Content-Type application/x-amz-json-1.0; charset=utf-8",
+        raw(_headers(_content_type("application/x-amz-json-1.0; charset=utf-8"))),
+    ),
+    _legal(
+        "legal-transient-throttling",
+        "one request in ten answered ThrottlingException",
+        lambda: ReferenceServer(service=service(), throttle_rate=0.1, seed=6),
+    ),
+    _legal("legal-latency", "up to 30 ms added to one request in ten", raw(_jitter)),
+    _legal(
+        "legal-extra-members", "unknown members in success and error bodies", hooked(_extra_members)
+    ),
+    _legal(
+        "legal-status-pending",
+        "a new number answers Status PENDING (also for SIMULATOR)",
+        hooked(_pending),
+    ),
+    _legal(
+        "legal-released-listed-deleted",
+        "a released number stays listed with Status DELETED (one of AWS's two answers)",
+        wrapped(ReleasedStayListed),
+    ),
+    _legal(
+        "legal-reused-token-first-number",
+        "a reused token with other parameters answers the first number, no error",
+        wrapped(ReusedTokenAnswersFirstNumber),
+    ),
+    _legal(
+        "legal-camel-case-fields", "Fields named isoCountryCode, tags[0].key", hooked(_camel_fields)
+    ),
+]
+
+CATALOG: list[Variant] = BROKEN + LEGAL
+assert len({v.name for v in CATALOG}) == len(CATALOG), "variant names must be unique"
