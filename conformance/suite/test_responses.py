@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.model import StructureShape
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +27,9 @@ VALID = strategies.valid_inputs(OPERATION)
 _output = strategies.output_shape(OPERATION)
 assert _output is not None
 OUTPUT = _output
+_input = strategies.input_shape(OPERATION)
+assert isinstance(_input, StructureShape)
+FLAGS = tuple(name for name, shape in _input.members.items() if shape.type_name == "boolean")
 
 
 def _oracle_valid(params: dict[str, Any]) -> dict[str, Any]:
@@ -89,11 +93,18 @@ def test_request_is_echoed(endpoint: EndpointClient, ledger: Ledger) -> None:
     cannot set take their documented defaults: TwoWayEnabled and
     SelfManagedOptOutsEnabled are false, and a number just created is not ``DELETED``
     (AWS documents ``PENDING``, later ``ACTIVE``; other statuses are tolerated, since
-    what a pooled request answers is not documented)."""
+    what a pooled request answers is not documented). Every successful example is sent
+    again with each boolean member inverted (its own token), so both values of every
+    flag the request can set are checked in every run, however the flags were drawn."""
 
     def check(params: dict[str, Any], outcome: Any) -> None:
         problems = echo_problems(params, outcome.body)
         require(not problems, "RPN-ECHO", "; ".join(problems), outcome, params)
+        flipped = own_token({**params, **{f: not params.get(f, False) for f in FLAGS}})
+        again = ledger.request(flipped)
+        if again.ok:
+            problems = echo_problems(flipped, again.body)
+            require(not problems, "RPN-ECHO", "; ".join(problems), again, flipped)
 
     _each_success(endpoint, ledger, check)
 
