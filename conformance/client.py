@@ -218,7 +218,8 @@ class EndpointClient:
             method(**params)
         except ClientError as e:
             sdk_code = e.response.get("Error", {}).get("Code") or None
-        except (BotoCoreError, ValueError, TypeError) as e:
+        # botocore's parsers raise these on answers of the wrong shape (a map for a list)
+        except (BotoCoreError, ValueError, TypeError, AttributeError, KeyError, IndexError) as e:
             failure = f"{type(e).__name__}: {e}"
         return self._outcome_from_botocore(operation, sdk_code, failure)
 

@@ -21,7 +21,7 @@ from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
-from ._support import OPERATION, check_each, own_token, succeeded
+from ._support import OPERATION, Seen, own_token
 
 VALID = strategies.valid_inputs(OPERATION)
 _output = strategies.output_shape(OPERATION)
@@ -38,16 +38,50 @@ def _oracle_valid(params: dict[str, Any]) -> dict[str, Any]:
     return own_token(params)
 
 
+def _rich(params: dict[str, Any], capabilities: list[str]) -> dict[str, Any]:
+    """A generated input (with tags) turned into a US simulator request for two
+    capabilities: a success that carries every member the echo and schema checks read."""
+    kept = {k: v for k, v in params.items() if k not in ("PoolId", "RegistrationId")}
+    return {
+        **kept,
+        **SIMULATOR_REQUEST,
+        "OptOutListName": "Default",
+        "NumberCapabilities": capabilities,
+    }
+
+
+SIMULATOR_REQUEST = {
+    "IsoCountryCode": "US",
+    "MessageType": "TRANSACTIONAL",
+    "NumberType": "SIMULATOR",
+}
+# Generated inputs succeed with tags, or with two capabilities, in few examples of a
+# short run; each example therefore also sends one success that has both.
+RICH = st.builds(
+    _rich,
+    VALID.filter(lambda params: bool(params.get("Tags"))),
+    st.sampled_from([["SMS", "VOICE"], ["VOICE", "SMS"]]),
+)
+
+
 def _each_success(endpoint: EndpointClient, ledger: Ledger, check: Any) -> None:
-    check_each(
-        ledger,
-        VALID,
-        ledger.request,
-        check,
-        applies=succeeded,
-        prepare=_oracle_valid,
-        what="a successful RequestPhoneNumber",
-    )
+    """``check`` every success among the generated input and a rich simulator request,
+    sent in that order in each example; vacuous (skipped) if none ever succeeds."""
+    seen = Seen("a successful RequestPhoneNumber")
+
+    @network_settings()
+    @given(generated=VALID, rich=RICH)
+    def run(generated: dict[str, Any], rich: dict[str, Any]) -> None:
+        for params in (generated, rich):
+            params = _oracle_valid(params)
+            with ledger.scope():
+                outcome = ledger.request(params)
+                seen.saw(outcome, outcome.ok)
+                if outcome.ok:
+                    check(params, outcome)
+
+    run()
+    seen.skip_if_vacuous()
 
 
 @invariant("RPN-SCHEMA", "Success bodies match the model's output shape", "must")
