@@ -332,6 +332,26 @@ def _reason(value: str) -> Callable[[Reply], None]:
     return change
 
 
+def _generic_body_type(reply: Reply) -> None:
+    """The right type in X-Amzn-Errortype, a generic one in the body (boto3 reads that)."""
+    reply.headers["X-Amzn-Errortype"] = reply.body["__type"]
+    reply.body["__type"] = "ClientError"
+
+
+def _no_simulator(reply: Reply) -> Reply:
+    """Only real number types implemented: SIMULATOR is refused as invalid."""
+    params = reply.params if isinstance(reply.params, dict) else {}
+    if reply.operation == RPN and params.get("NumberType") == "SIMULATOR":
+        reply.status = 400
+        reply.body = {
+            "__type": "ValidationException",
+            "Message": "NumberType SIMULATOR is not supported",
+            "Reason": "INVALID_PARAMETER",
+            "Fields": [{"Name": "NumberType", "Message": "not supported"}],
+        }
+    return reply
+
+
 def _errors_succeed(reply: Reply) -> Reply:
     if reply.operation == RPN and reply.status == 400:
         reply.status = 200
@@ -994,6 +1014,20 @@ BROKEN: list[Variant] = [
         "ERR-STATUS-400",
         "every client error answered with HTTP 403",
         hooked(on_error(_status(403))),
+    ),
+    _v(
+        "err-generic-body-type",
+        "errors",
+        "ERR-SDK-READABLE",
+        "the type only right in X-Amzn-Errortype; the body's __type is ClientError",
+        hooked(on_error(_generic_body_type)),
+    ),
+    _v(
+        "rpn-simulator-unsupported",
+        "schema",
+        "RPN-SIMULATOR",
+        "SIMULATOR numbers are refused with ValidationException",
+        hooked(_no_simulator),
     ),
     _v(
         "err-errors-are-200",
