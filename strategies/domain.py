@@ -96,7 +96,7 @@ def _request_phone_number(generic: ValueCompiler, root: StructureShape) -> Refin
     country = _member(root, "IsoCountryCode")
     assigned = _checked(country, list(_assigned_country_codes()))
     unassigned = _checked(country, _unassigned_country_codes())
-    countries = st.sampled_from(weighted_pool((3, assigned), (1, unassigned)))
+    countries = _drawn_from(weighted_pool((3, assigned), (1, unassigned)))
 
     token = _member(root, "ClientToken")
     uuids = st.uuids(version=4).map(str)
@@ -114,7 +114,7 @@ def _request_phone_number(generic: ValueCompiler, root: StructureShape) -> Refin
     generic_tag = generic.compile(tag_shape, "Tags[]")
     # Readable tags half the time; adversarial generic ones and the full list the rest.
     tag_options = [
-        (2, st.sampled_from(_checked(tag_list, realistic)).map(_copied_tags)),
+        (2, _drawn_from(_checked(tag_list, realistic))),
         (1, st.lists(generic_tag, min_size=lo, max_size=lo + 4, unique_by=_key)),
     ]
     if hi is not None:
@@ -198,9 +198,17 @@ def _realistic_tag_lists(keys: list[str], values: list[str], least: int) -> list
     return sorted(lists, key=len)
 
 
-def _copied_tags(tags: list[dict[str, str]]) -> list[dict[str, str]]:
-    """A fresh copy of a pooled tag list, so a caller that changes it changes no other."""
-    return [dict(tag) for tag in tags]
+def _drawn_from(pool: list[Any]) -> Strategy:
+    """One value of a large ``pool`` (the first when shrunk); a tag list comes as a fresh
+    copy, so a caller that changes it changes no other. An index, not
+    ``sampled_from(pool)``: the repr of a strategy holding 256 tag lists was over 100
+    kB, and Hypothesis builds it."""
+
+    def pooled(index: int) -> Any:
+        value = pool[index]
+        return [dict(tag) for tag in value] if isinstance(value, list) else value
+
+    return st.integers(0, len(pool) - 1).map(pooled)
 
 
 def _accepts_every_uuid(shape: Shape) -> bool:

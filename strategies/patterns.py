@@ -153,7 +153,9 @@ def _alphabet(char_re: re.Pattern[str]) -> st.SearchStrategy[str] | None:
         return None
     if len(chars) > _ALPHABET_LIMIT:
         return st.characters(codec="utf-8").filter(char_re.fullmatch)
-    return st.sampled_from(chars)
+    if len(chars) == ord(chars[-1]) - ord(chars[0]) + 1:  # one run of code points
+        return st.characters(min_codepoint=ord(chars[0]), max_codepoint=ord(chars[-1]))
+    return st.characters(categories=(), include_characters=chars)  # a shorter repr
 
 
 _EXCLUDE_LIMIT = 256
@@ -403,7 +405,8 @@ def _pads(room: int) -> st.SearchStrategy[str]:
     runs = ["", *_MIXED]
     if room > 1:
         runs += ["".join(sample.choices(_MIXED, k=sample.randint(2, room))) for _ in range(32)]
-    return st.sampled_from(sorted(dict.fromkeys(runs), key=len))
+    pads = sorted(dict.fromkeys(runs), key=len)
+    return st.integers(0, len(pads) - 1).map(pads.__getitem__)  # a short repr
 
 
 def _within(value: str, min_len: int, max_len: int | None) -> bool:
