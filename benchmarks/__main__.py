@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import sys
 
-from . import bench_reference, bench_strategies
+from . import (
+    bench_certify,
+    bench_concurrency,
+    bench_memory,
+    bench_reference,
+    bench_strategies,
+    bench_suite,
+)
 
 
 def main() -> int:
     failed = 0
-    for module in (bench_strategies, bench_reference):
+    modules = (
+        bench_strategies,
+        bench_reference,
+        bench_suite,
+        bench_certify,
+        bench_memory,
+        bench_concurrency,
+    )
+    for module in modules:
         print(f"== {module.__name__}", flush=True)
         failed += module.main([]) != 0
     return 1 if failed else 0

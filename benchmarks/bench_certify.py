@@ -21,30 +21,16 @@ import sys
 import tempfile
 import time
 
-SEED = 20261127
+from .bench_suite import suite_command
+
 LIMITS = {"quick": 20.0, "default": 60.0}
 
 
 def certify(profile: str, workers: int) -> float:
     """Wall seconds of one certification run (it must pass)."""
     with tempfile.TemporaryDirectory() as tmp:
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--pyargs",
-            "conformance",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--hypothesis-profile={profile}",
-            f"--hypothesis-seed={SEED}",
-            "--conformance-report",
-            tmp,
-        ]
-        if workers:
-            command += ["-n", str(workers)]
         start = time.perf_counter()
+        command = suite_command(profile, tmp, workers=workers)
         done = subprocess.run(command, capture_output=True, text=True, cwd=tmp)
         wall = time.perf_counter() - start
     if done.returncode != 0:

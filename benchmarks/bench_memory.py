@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from .bench_reference import REQUEST, client
-from .bench_suite import SEED, reference_process
+from .bench_suite import reference_process, suite_command
 
 SUITE_LIMIT_MB = 50.0
 REFERENCE_LIMIT_MB = 5.0
@@ -55,17 +55,13 @@ def suite_memory(url: str, profile: str, examples: int = 0) -> tuple[float, floa
     sampled from /proc every 0.2 s, the last sample taken just before it exits."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ)
-        args = ["-p", "no:cacheprovider", f"--hypothesis-seed={SEED}"]
+        command = suite_command("" if examples else profile, tmp, url)
         if examples:
             Path(tmp, "bench_memory_profile.py").write_text(
                 textwrap.dedent(_PROFILE_PLUGIN.format(examples=examples))
             )
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [tmp, env.get("PYTHONPATH")]))
-            args += ["-p", "bench_memory_profile", "--hypothesis-profile=bench_memory"]
-        else:
-            args.append(f"--hypothesis-profile={profile}")
-        command = [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q", *args]
-        command += ["--endpoint", url, "--conformance-report", tmp]
+            command += ["-p", "bench_memory_profile", "--hypothesis-profile=bench_memory"]
         with tempfile.TemporaryFile("w+") as out:
             process = subprocess.Popen(
                 command, stdout=out, stderr=subprocess.STDOUT, cwd=tmp, env=env

@@ -55,29 +55,29 @@ def bare_seconds_per_request(url: str, seconds: float) -> float:
     return 1.0 / rate(lambda: sms.request_phone_number(**REQUEST), seconds)
 
 
-def suite_run(url: str, profile: str, workers: int = 0) -> tuple[float, int, float]:
+def suite_command(
+    profile: str, report_dir: str, endpoint: str | None = None, workers: int = 0
+) -> list[str]:
+    """The user's command: the suite, fixed seed, report in ``report_dir``."""
+    command = [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q"]
+    command += ["-p", "no:cacheprovider", f"--hypothesis-seed={SEED}"]
+    if profile:
+        command.append(f"--hypothesis-profile={profile}")
+    command += ["--conformance-report", report_dir]
+    if endpoint is not None:
+        command += ["--endpoint", endpoint]
+    if workers:
+        command += ["-n", str(workers)]
+    return command
+
+
+def suite_run(url: str, profile: str) -> tuple[float, int, float]:
     """(wall seconds, requests, session seconds) of one run of the suite."""
     with tempfile.TemporaryDirectory() as tmp:
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--pyargs",
-            "conformance",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--hypothesis-profile={profile}",
-            f"--hypothesis-seed={SEED}",
-            "--endpoint",
-            url,
-            "--conformance-report",
-            tmp,
-        ]
-        if workers:
-            command += ["-n", str(workers)]
         start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, cwd=tmp)
+        done = subprocess.run(
+            suite_command(profile, tmp, url), capture_output=True, text=True, cwd=tmp
+        )
         wall = time.perf_counter() - start
         report_file = Path(tmp) / "report.json"
         if done.returncode != 0 or not report_file.exists():
