@@ -20,14 +20,14 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import socket
-import subprocess
 import sys
 import threading
 import time
 import uuid
 from collections import Counter
 from typing import Any
+
+from conformance.targets import embedded
 
 from .bench_reference import REQUEST, client
 from .bench_suite import reference_process
@@ -105,25 +105,7 @@ def reference_load(clients: int, seconds: float) -> tuple[float, Load, int]:
 
 
 def moto_load(clients: int, seconds: float) -> float:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+    with embedded("moto") as url:  # moto's own server, as ``--endpoint moto`` runs it
         client("sqs", url).create_queue(QueueName="bench")
 
         def cycle(sqs: Any) -> int:
@@ -131,9 +113,6 @@ def moto_load(clients: int, seconds: float) -> float:
             return 1
 
         return Load(clients, seconds).run(lambda: client("sqs", url), cycle)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> int:
