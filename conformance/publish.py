@@ -21,11 +21,9 @@ import argparse
 import contextlib
 import importlib.metadata
 import json
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +31,11 @@ from typing import Any
 
 from .invariants import LEVELS
 from .results import validate_report, verdict, write_report_files
+from .targets import TargetError, embedded
 
 SEED = 20261127
 TARGETS = ("reference", "moto")
 MOTO_PUBLISHED_URL = "http://127.0.0.1:5000"
-STARTUP_TIMEOUT_S = 60.0
 
 
 class PublishError(Exception):
@@ -51,42 +49,15 @@ class Published:
     report: dict[str, Any]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def moto_server() -> Iterator[str]:
-    """moto's server on a free loopback port for the duration; yields its URL."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """moto's server on a free loopback port for the duration, started as ``--endpoint
+    moto`` starts it (``targets.embedded``); yields its URL."""
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                raise PublishError(f"moto's server exited at start (status {process.returncode})")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise PublishError("moto's server did not start listening") from None
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with embedded("moto") as url:
+            yield url
+    except TargetError as e:  # publish reports its own error type, with the same message
+        raise PublishError(str(e)) from e
 
 
 def run_suite(directory: Path, seed: int, profile: str | None, *args: str) -> dict[str, Any]:

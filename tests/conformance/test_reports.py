@@ -554,3 +554,25 @@ def test_publish_starts_moto_on_a_free_port_and_stops_it() -> None:
         port = int(url.rsplit(":", 1)[1])
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_publish_says_why_moto_did_not_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import contextlib
+    from collections.abc import Iterator
+
+    from conformance import publish
+    from conformance.targets import TargetError
+
+    @contextlib.contextmanager
+    def moto_that_fails(name: str, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
+        raise TargetError(f"the embedded {name} endpoint did not start: Address already in use")
+        yield ""
+
+    monkeypatch.setattr(publish, "embedded", moto_that_fails)
+    assert publish.publish(tmp_path, ["moto"], seed=1, profile=None) == 1
+    assert capsys.readouterr().err == (
+        "moto: the embedded moto endpoint did not start: Address already in use\n"
+    )
+    assert not (tmp_path / "moto").exists()
