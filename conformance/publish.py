@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .command import suite_command
 from .invariants import LEVELS
 from .results import validate_report, verdict, write_report_files
 from .targets import TargetError, embedded
@@ -64,20 +65,7 @@ def run_suite(directory: Path, seed: int, profile: str | None, *args: str) -> di
     """``pytest --pyargs conformance`` in ``directory`` (a fresh Hypothesis database);
     returns the report.json it wrote."""
     out = directory / "report"
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "--pyargs",
-        "conformance",
-        "-p",
-        "no:cacheprovider",
-        f"--hypothesis-seed={seed}",
-        "--conformance-report",
-        str(out),
-        *([f"--hypothesis-profile={profile}"] if profile else []),
-        *args,
-    ]
+    command = suite_command(*args, profile=profile, seed=seed, report=out)
     print("$", " ".join(command[2:]), flush=True)
     done = subprocess.run(command, cwd=directory, capture_output=True, text=True)
     summary = done.stdout.split("PinpointSMSVoiceV2 conformance:", 1)

@@ -20,6 +20,7 @@ import pytest
 
 from conformance.badge import colour_for, render_badge
 from conformance.client import DUMMY_SECRET
+from conformance.command import suite_args
 from conformance.exchange import Exchange
 from conformance.invariants import LEVELS, InvariantFailure, load_registry
 from conformance.reference import RawRequest, RawResponse, ReferenceServer
@@ -342,16 +343,7 @@ def test_the_badge_colour_moves_with_the_share() -> None:
 
 def run_suite(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, Path]:
     out = pytester.path / "report"
-    result = pytester.runpytest_subprocess(
-        "--pyargs",
-        "conformance",
-        "--hypothesis-profile=quick",
-        "-p",
-        "no:cacheprovider",
-        "--conformance-report",
-        str(out),
-        *args,
-    )
+    result = pytester.runpytest_subprocess(*suite_args(*args, profile="quick", report=out))
     return result, out
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from conformance.command import suite_command
 from conformance.reference import ReferenceServer, Reply
 from conformance.results import validate_report
 
@@ -195,22 +196,9 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     out = tmp_path_factory.mktemp("browser") / "report"
     with ReferenceServer(hooks=[_hostile_conflicts]) as server:
         run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "--pyargs",
-                "conformance",
-                "--hypothesis-profile=quick",
-                "-p",
-                "no:cacheprovider",
-                "-k",
-                "status or content_type",
-                "--endpoint",
-                server.url,
-                "--conformance-report",
-                str(out),
-            ],
+            suite_command(
+                "-k", "status or content_type", profile="quick", endpoint=server.url, report=out
+            ),
             cwd=out.parent,
             capture_output=True,
             text=True,

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from conformance.command import suite_args, suite_command
 from conformance.invariants import load_registry
 from conformance.reference import (
     RawRequest,
@@ -34,16 +35,7 @@ Hook = Callable[[Reply], Reply]
 
 def run_suite(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict[str, Any]]:
     report_dir = pytester.path / "report"
-    result = pytester.runpytest_subprocess(
-        "--pyargs",
-        "conformance",
-        "--hypothesis-profile=quick",
-        "-p",
-        "no:cacheprovider",
-        "--conformance-report",
-        str(report_dir),
-        *args,
-    )
+    result = pytester.runpytest_subprocess(*suite_args(*args, profile="quick", report=report_dir))
     report_file = report_dir / "report.json"
     report = json.loads(report_file.read_text()) if report_file.exists() else {}
     if report:  # every report written follows the shipped schema, beside its page and badge
@@ -283,22 +275,10 @@ def _alive(pid: int) -> bool:
 def test_ctrl_c_writes_the_report_and_stops_the_reference(tmp_path: Path) -> None:
     import signal
     import subprocess
-    import sys
 
     report_dir = tmp_path / "report"
     run = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--pyargs",
-            "conformance",
-            "-p",
-            "no:cacheprovider",
-            "--hypothesis-profile=thorough",
-            "--conformance-report",
-            str(report_dir),
-        ],
+        suite_command(profile="thorough", report=report_dir),
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

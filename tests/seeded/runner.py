@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conformance.command import suite_command
 from conformance.invariants import load_registry
 
 SUITE_TIMEOUT_S = 300
@@ -66,24 +67,15 @@ def run_suite(workdir: Path, endpoint: str, *args: str, profile: str = "quick") 
     ``profile="seeded"``: the same without shrinking (see profile.py)."""
     workdir.mkdir(parents=True, exist_ok=True)
     report_dir = workdir / "report"
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "--pyargs",
-        "conformance",
-        f"--hypothesis-profile={profile}",
-        "-p",
-        "no:cacheprovider",
+    command = suite_command(
         "-p",
         "tests.seeded.profile",
         "-q",
-        "--conformance-report",
-        str(report_dir),
-        "--endpoint",
-        endpoint,
         *args,
-    ]
+        profile=profile,
+        report=report_dir,
+        endpoint=endpoint,
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HYPOTHESIS_"))}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     started = time.monotonic()
