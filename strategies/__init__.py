@@ -15,11 +15,11 @@ from .model import (
     service_model,
     versions,
 )
-from .mutations import Target, invalid_inputs, mutation_targets
+from .mutations import Target, invalid_input_sets, invalid_inputs, mutation_targets
 from .oracle import violations
 from .patterns import compile_pattern
 from .schema import error_schema, input_schema, output_schema, shape_schema
-from .valid import valid_inputs
+from .valid import member_values, valid_inputs
 from .violation import Constraint, InvalidInput, Violation
 
 __all__ = [
@@ -33,7 +33,9 @@ __all__ = [
     "error_schema",
     "input_schema",
     "input_shape",
+    "invalid_input_sets",
     "invalid_inputs",
+    "member_values",
     "mutation_targets",
     "operation_model",
     "output_schema",

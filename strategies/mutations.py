@@ -18,14 +18,13 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import strategies as st
 
 from .model import DEFAULT_SERVICE, enum_values, input_shape, is_union
-from .patterns import compile_pattern, sized_text
+from .patterns import ANY_CHARACTER, compile_pattern, sized_text
 from .valid import valid_strategy
 from .values import ValueCompiler, item_path, member_path
 from .violation import Constraint, InvalidInput, Violation
 
 Strategy = st.SearchStrategy[Any]
 _MAX_DEPTH = 2
-_ANY_TEXT = st.characters(codec="utf-8")
 
 
 @dataclass(frozen=True, order=True)
@@ -103,7 +102,7 @@ def _targets_of(shape: Shape, path: str, required: bool, depth: dict[str, int]) 
 
 def _wrong_type(shape: Shape) -> Strategy:
     """JSON values of a type the member does not have."""
-    text = st.text(max_size=8)
+    text = st.text(ANY_CHARACTER, max_size=8)
     numbers = st.one_of(st.integers(-5, 10**6), st.floats(0.5, 1e6).filter(lambda f: f % 1 != 0))
     kind = shape.type_name
     if kind == "string":
@@ -180,7 +179,9 @@ class _Plan:
             near = st.sampled_from(enum).flatmap(
                 lambda v: st.sampled_from([v.lower(), v.title(), f"{v}_", f" {v}"])
             )
-            return st.one_of(near, st.text(max_size=20)).filter(lambda v: v not in enum)
+            return st.one_of(near, st.text(ANY_CHARACTER, max_size=20)).filter(
+                lambda v: v not in enum
+            )
         if c in (Constraint.MIN_ITEMS, Constraint.MAX_ITEMS):
             sizes = (0, lo - 1) if c is Constraint.MIN_ITEMS else (meta["max"] + 1, meta["max"] + 2)
             if isinstance(shape, MapShape):
@@ -192,7 +193,11 @@ class _Plan:
                 )
             assert isinstance(shape, ListShape)
             element = self.lean.compile(shape.member)
-            return st.lists(element, min_size=sizes[0], max_size=sizes[1])
+            if sizes[0] <= _DRAWN_ITEMS:
+                return st.lists(element, min_size=sizes[0], max_size=sizes[1])
+            return st.tuples(
+                st.lists(element, min_size=1, max_size=_DRAWN_ITEMS), st.integers(*sizes)
+            ).map(_cycled)
         if c in (Constraint.MIN_VALUE, Constraint.MAX_VALUE):
             if c is Constraint.MIN_VALUE:
                 return st.integers(max_value=meta["min"] - 1)
@@ -206,20 +211,39 @@ class _Plan:
                 return st.binary(min_size=meta["max"] + 1, max_size=meta["max"] + 4).map(_b64)
             if pattern is not None:
                 return pattern.matching(meta["max"] + 1, meta["max"] + 8)
-            return sized_text(_ANY_TEXT, meta["max"] + 1, meta["max"] + 8)
+            return sized_text(ANY_CHARACTER, meta["max"] + 1, meta["max"] + 8)
         if c is Constraint.MIN_LENGTH:
             if shape.type_name == "blob":
                 return st.binary(max_size=lo - 1).map(_b64)
-            alphabet = _ANY_TEXT
-            if pattern is not None and pattern.simple is not None:
-                atom = pattern.simple[0]
-                alphabet = _ANY_TEXT.filter(atom.fullmatch)
-            return st.text(alphabet, max_size=lo - 1)
+            # matching characters only (too short is the one fault), drawn from the class
+            # itself: filtering arbitrary characters by [A-Z] failed nearly every draw
+            alphabet = pattern.characters() if pattern is not None else None
+            return st.text(ANY_CHARACTER if alphabet is None else alphabet, max_size=lo - 1)
         raise ValueError(f"no broken values for {target}")
 
     def fill(self, template: str) -> Strategy:
         """A valid value for a member that the base example left out."""
         return self.lean.compile(self.shape_at(template))
+
+
+_DRAWN_ITEMS = 4
+
+
+def _cycled(drawn: tuple[list[Any], int]) -> list[Any]:
+    """A few drawn elements repeated to ``size`` (each element a copy): drawing the
+    201 elements of an over-long tag list one by one cost about a thousand choices and
+    45 ms an example. Repeats are legal: the model puts no uniqueness on list items."""
+    elements, size = drawn
+    return [_copied(elements[i % len(elements)]) for i in range(size)]
+
+
+def _copied(value: Any) -> Any:
+    """A copy of a JSON value (deepcopy's memo and dispatch cost more than the copy)."""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    return value
 
 
 def _b64(data: bytes) -> str:
@@ -263,18 +287,62 @@ def invalid_inputs(
         chosen = [t for t in chosen if t.constraint in kinds]
     if not chosen:
         raise ValueError(f"no mutation target of {operation} matches")
-    return _invalid(plan, plan.base, st.sampled_from(chosen))
+    return _invalid(plan, plan.base, (st.sampled_from(chosen),)).map(_only)
+
+
+def invalid_input_sets(
+    operation: str,
+    service: str = DEFAULT_SERVICE,
+    *,
+    constraints: Iterable[Constraint | str] | None = None,
+) -> st.SearchStrategy[tuple[InvalidInput, ...]]:
+    """One record per constraint kind (in the order of ``constraints``, by default every
+    kind the model uses, sorted), all breaking copies of one drawn valid body.
+
+    What ``invalid_inputs(operation, constraints=[kind])`` gives for each kind, for the
+    price of one valid body instead of one per kind, and with every kind in every
+    example: a short run cannot miss one.
+    """
+    plan = _plan(operation, service)
+    kinds = (
+        sorted({t.constraint for t in plan.targets}, key=lambda c: c.value)
+        if constraints is None
+        else [Constraint(c) for c in constraints]
+    )
+    groups = []
+    for kind in kinds:
+        targets = [t for t in plan.targets if t.constraint is kind]
+        if not targets:
+            raise ValueError(f"{operation} has no member with a {kind.value} constraint")
+        groups.append(st.sampled_from(targets))
+    return _invalid(plan, plan.base, tuple(groups))
+
+
+def _only(records: tuple[InvalidInput, ...]) -> InvalidInput:
+    return records[0]
 
 
 @st.composite
 def _invalid(
-    draw: st.DrawFn, plan: _Plan, base: Strategy, targets: st.SearchStrategy[Target]
-) -> InvalidInput:
-    params = dict(draw(base))  # copied along the path it breaks, not deeply
-    target = draw(targets)
-    where = _apply(draw, plan, params, plan.root, _steps(target.path), "", target)
-    violation = Violation(where, target.constraint, f"generated to break {target.constraint}")
-    return InvalidInput(plan.operation, params, (violation,))
+    draw: st.DrawFn,
+    plan: _Plan,
+    base: Strategy,
+    groups: tuple[st.SearchStrategy[Target], ...],
+) -> tuple[InvalidInput, ...]:
+    """A valid body, then for each group of targets a copy with one of them broken.
+
+    A single record copies only the containers on the path it breaks; records of a set
+    get copies of their own, so that changing one body changes no other (nor a constant
+    the valid body was drawn from)."""
+    body = draw(base)
+    records = []
+    for targets in groups:
+        params = dict(body) if len(groups) == 1 else _copied(body)
+        target = draw(targets)
+        where = _apply(draw, plan, params, plan.root, _steps(target.path), "", target)
+        violation = Violation(where, target.constraint, f"generated to break {target.constraint}")
+        records.append(InvalidInput(plan.operation, params, (violation,)))
+    return tuple(records)
 
 
 def _apply(

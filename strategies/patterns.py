@@ -27,6 +27,9 @@ ECMA_SPACE = (
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 LINE_TERMINATORS = "\n\r\u2028\u2029"
+# Every code point but surrogates: what characters(codec="utf-8") and text() draw, without
+# the table Hypothesis builds for a codec (about a second in each new working directory).
+ANY_CHARACTER: st.SearchStrategy[str] = st.characters()
 _MAX_CODEPOINT = 0x10FFFF
 T = TypeVar("T")
 
@@ -146,13 +149,13 @@ def _alphabet(char_re: re.Pattern[str]) -> st.SearchStrategy[str] | None:
         if excluded is not None:
             # The same characters as the filter below, without a filtered draw (and the
             # odd redraw) for every character of every string.
-            return st.characters(codec="utf-8", exclude_characters=excluded)
-        return st.characters(codec="utf-8").filter(char_re.fullmatch)
+            return st.characters(exclude_characters=excluded)
+        return ANY_CHARACTER.filter(char_re.fullmatch)
     chars = "".join(c for c in _PROBE if char_re.fullmatch(c))
     if not chars:
         return None
     if len(chars) > _ALPHABET_LIMIT:
-        return st.characters(codec="utf-8").filter(char_re.fullmatch)
+        return ANY_CHARACTER.filter(char_re.fullmatch)
     if len(chars) == ord(chars[-1]) - ord(chars[0]) + 1:  # one run of code points
         return st.characters(min_codepoint=ord(chars[0]), max_codepoint=ord(chars[-1]))
     return st.characters(categories=(), include_characters=chars)  # a shorter repr
@@ -163,7 +166,7 @@ _EXCLUDE_LIMIT = 256
 
 @functools.cache
 def _every_character() -> str:
-    """Every code point that ``st.characters(codec="utf-8")`` can draw (no surrogates).
+    """Every code point that ``ANY_CHARACTER`` can draw (no surrogates).
 
     Decoded from UTF-32 in one go: joining a million one-character strings briefly
     took about 90 MB."""
@@ -177,8 +180,15 @@ def _unmatched(char_pattern: str) -> str | None:
     """Every drawable character that the one-character ``char_pattern`` does not match,
     if there are at most ``_EXCLUDE_LIMIT`` of them (checked over the whole code space,
     so excluding them is exact), else None."""
-    unmatched = re.sub(f"(?:{char_pattern})+", "", _every_character())
-    return unmatched if len(unmatched) <= _EXCLUDE_LIMIT else None
+    # One character at a time: a repeated group over the whole code space, as in
+    # re.sub("(?:p)+", ...), made re keep a backtracking mark per character (64 MB).
+    unmatched = re.compile(f"(?!(?:{char_pattern}))[\\s\\S]")
+    found: list[str] = []
+    for match in unmatched.finditer(_every_character()):
+        found.append(match.group())
+        if len(found) > _EXCLUDE_LIMIT:
+            return None
+    return "".join(found)
 
 
 @dataclass(frozen=True)
@@ -210,6 +220,11 @@ class Pattern:
         lo = int(m["lo"])
         hi = (int(m["hi"]) if m["hi"] else None) if m["comma"] else lo
         return atom, lo, hi
+
+    def characters(self) -> st.SearchStrategy[str] | None:
+        """Single characters that the pattern's one repeated class matches (None for
+        another pattern, or a class that matches nothing)."""
+        return None if self.simple is None else _alphabet(self.simple[0])
 
     def violable(self, min_len: int, max_len: int | None) -> bool:
         """Can any string with a length in [min_len, max_len] violate this pattern?"""
@@ -252,7 +267,11 @@ class Pattern:
             complement = _alphabet(re.compile(f"(?!{atom.pattern})[\\s\\S]"))
             if complement is not None:
                 candidates.append(sized_text(complement, min_len, max_len))
-        candidates.append(sized_text(st.sampled_from(_MIXED), min_len, max_len))
+        if not candidates:
+            # Text of a mixed alphabet, when no complement is known: a one_of pushes the
+            # filter below into each branch, so beside a complement (which never matches)
+            # this branch, which mostly does, threw away a third of the examples.
+            candidates.append(sized_text(st.sampled_from(_MIXED), min_len, max_len))
         fallback = self._counterexample(min_len, max_len)
         if fallback is not None:
             candidates.append(st.just(fallback))

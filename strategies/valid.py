@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from botocore.model import ListShape, Shape, StructureShape
 from hypothesis import strategies as st
 
 from .domain import refinement
@@ -27,6 +28,32 @@ def valid_strategy(
     # enclosing one_of: st.one_of(valid_inputs(...), other) is half valid inputs, where
     # one_of's flattening made it two thirds.
     return choose([generic, *refined.scenarios])
+
+
+@functools.cache
+def member_values(
+    operation: str,
+    path: str,
+    service: str = DEFAULT_SERVICE,
+    *,
+    realistic: bool = True,
+    wire: bool = False,
+) -> st.SearchStrategy[Any]:
+    """Valid values of one member of the input, by path template (``Tags``, ``Tags[].Key``):
+    what ``valid_inputs`` draws for that member, refinement included. For a test that
+    needs a member that the whole input may leave out."""
+    root = input_shape(operation, service)
+    refined = refinement(service, operation, root, wire) if realistic else None
+    compiler = ValueCompiler(wire=wire, overrides=refined.overrides if refined else {})
+    shape: Shape = root
+    for step in path.replace("[]", ".[]").split("."):
+        if step == "[]" and isinstance(shape, ListShape):
+            shape = shape.member
+        elif isinstance(shape, StructureShape) and step in shape.members:
+            shape = shape.members[step]
+        else:
+            raise ValueError(f"{operation}'s input has no member {path!r}")
+    return compiler.compile(shape, path)
 
 
 def valid_inputs(

@@ -18,7 +18,7 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import strategies as st
 
 from .model import enum_values, is_union
-from .patterns import choose, compile_pattern, sized_text
+from .patterns import ANY_CHARACTER, choose, compile_pattern, sized_text
 
 Strategy = st.SearchStrategy[Any]
 # A list this long (or a string, in a "lean" element) is a boundary case of its own.
@@ -90,7 +90,9 @@ class ValueCompiler:
             lo, hi = shape.metadata.get("min", 0), shape.metadata.get("max")
             data = st.binary(min_size=lo, max_size=hi if hi is not None else lo + 32)
             return data.map(lambda b: base64.b64encode(b).decode()) if self.wire else data
-        return st.one_of(st.none(), st.booleans(), st.integers(), st.text())  # document
+        return st.one_of(
+            st.none(), st.booleans(), st.integers(), st.text(ANY_CHARACTER)
+        )  # document
 
     def string(self, shape: Shape) -> st.SearchStrategy[str]:
         """Valid strings: an enum member, or text within the length bounds and pattern."""
@@ -105,7 +107,7 @@ class ValueCompiler:
             hi = lo + room if hi is None else min(hi, lo + room)
         if pattern is not None:
             return compile_pattern(pattern).matching(lo, hi)
-        return sized_text(st.characters(codec="utf-8"), lo, hi)
+        return sized_text(ANY_CHARACTER, lo, hi)
 
     def _structure(self, shape: StructureShape, path: str, too_deep: bool) -> Strategy:
         if is_union(shape):  # exactly one member set

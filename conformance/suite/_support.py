@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import strategies
 from conformance.client import Outcome
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
@@ -77,18 +78,53 @@ def check_each(
     """Send every generated input and ``check`` the answers to which the property
     ``applies``; numbers requested are released after each example. A property that
     never applied is skipped (never reported as passed)."""
+    check_batches(
+        ledger, inputs.map(_alone), send, check, applies=applies, prepare=prepare, what=what
+    )
+
+
+def check_batches(
+    ledger: Ledger,
+    batches: st.SearchStrategy[Sequence[Any]],
+    send: Callable[[Any], Outcome],
+    check: Callable[[Any, Outcome], None],
+    *,
+    applies: Callable[[Outcome], bool] = answered,
+    prepare: Callable[[Any], Any] = lambda value: value,
+    what: str = "an answer",
+) -> None:
+    """``check_each`` for examples that are sequences of inputs, each sent and checked
+    in turn."""
     seen = Seen(what)
 
     @network_settings()
-    @given(value=inputs)
-    def run(value: Any) -> None:
-        value = prepare(value)
-        with ledger.scope():
-            outcome = send(value)
-            hit = applies(outcome)
-            seen.saw(outcome, hit)
-            if hit:
-                check(value, outcome)
+    @given(batch=batches)
+    def run(batch: Sequence[Any]) -> None:
+        for value in batch:
+            value = prepare(value)
+            with ledger.scope():
+                outcome = send(value)
+                hit = applies(outcome)
+                seen.saw(outcome, hit)
+                if hit:
+                    check(value, outcome)
 
     run()
     seen.skip_if_vacuous()
+
+
+def _alone(value: Any) -> tuple[Any]:
+    return (value,)
+
+
+def _bodies(drawn: tuple[Any, tuple[Any, ...]]) -> list[Any]:
+    valid, invalid = drawn
+    return [valid, *(record.params for record in invalid)]
+
+
+# Wire bodies of an example that looks at any answer: a valid one, and one that breaks
+# each kind of constraint the model uses (all from one drawn body). Nine requests for
+# about the price of two drawn inputs.
+BODIES = st.tuples(
+    strategies.valid_inputs(OPERATION, wire=True), strategies.invalid_input_sets(OPERATION)
+).map(_bodies)

@@ -15,12 +15,8 @@ from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
-from ._support import OPERATION, answered, check_each
+from ._support import BODIES, OPERATION, answered, check_batches
 
-ANY_INPUT = st.one_of(
-    strategies.valid_inputs(OPERATION, wire=True),
-    strategies.invalid_inputs(OPERATION).map(lambda record: record.params),
-)
 JSON_MEDIA_TYPE = "application/x-amz-json-1.0"
 
 
@@ -36,7 +32,7 @@ def _not_an_object(data: bytes) -> bool:
 MALFORMED = st.one_of(
     st.binary(min_size=1, max_size=64),
     st.sampled_from([b"{", b"{]", b'{"IsoCountryCode": "US",}', b"null", b"[]", b'"US"', b"1"]),
-    st.text(max_size=30).map(lambda s: ("{" + s).encode()),
+    st.text(st.characters(), max_size=30).map(lambda s: ("{" + s).encode()),  # no codec table
 ).filter(_not_an_object)
 
 
@@ -54,7 +50,7 @@ def test_content_type(endpoint: EndpointClient, ledger: Ledger) -> None:
             body,
         )
 
-    check_each(ledger, ANY_INPUT, ledger.request_raw, check, applies=answered)
+    check_batches(ledger, BODIES, ledger.request_raw, check, applies=answered)
 
 
 @invariant("PROTO-REQUEST-ID", "Answers carry x-amzn-RequestId", "should")
@@ -71,7 +67,7 @@ def test_request_id(endpoint: EndpointClient, ledger: Ledger) -> None:
             body,
         )
 
-    check_each(ledger, ANY_INPUT, ledger.request_raw, check, applies=answered)
+    check_batches(ledger, BODIES, ledger.request_raw, check, applies=answered)
 
 
 @invariant("PROTO-MALFORMED", "Malformed bodies get a client error", "must")

@@ -140,3 +140,52 @@ def test_breaking_a_nested_member_leaves_the_valid_examples_alone() -> None:
         assert strategies.violations(OPERATION, params) == []
 
     still_valid()
+
+
+@settings(max_examples=150, deadline=None)
+@given(strategies.invalid_input_sets(OPERATION))
+def test_a_set_breaks_each_kind_once_and_its_records_share_nothing(
+    records: tuple[InvalidInput, ...],
+) -> None:
+    """One record per constraint kind the model uses, in order, each carrying only its
+    own defect; changing one record's body leaves the others as they were."""
+    kinds = sorted({t.constraint for t in TARGETS}, key=lambda c: c.value)
+    assert [r.primary.constraint for r in records] == kinds
+    for record in records:
+        _assert_label_matches_oracle(record)
+    before = [repr(r.params) for r in records]
+    for record in records:  # deep changes to one body
+        for value in record.params.values():
+            if isinstance(value, list):
+                value.append("changed")
+                for item in value:
+                    if isinstance(item, dict):
+                        item["Key"] = "changed"
+        record.params["changed"] = True
+        changed = repr(record.params)
+        assert all(repr(r.params) == b for r, b in zip(records, before) if r is not record)
+        assert changed != before[records.index(record)]
+        before[records.index(record)] = changed
+
+
+def test_a_set_can_be_narrowed_to_some_kinds() -> None:
+    strategy = strategies.invalid_input_sets(OPERATION, constraints=["pattern", "enum"])
+    records = first_example(strategy, bool)
+    assert [r.primary.constraint for r in records] == ["pattern", "enum"]
+    with pytest.raises(ValueError, match="no member with a union constraint"):
+        strategies.invalid_input_sets(OPERATION, constraints=["union"])
+
+
+def test_an_over_long_list_is_legal_item_by_item() -> None:
+    """Too many tags, each of them a valid tag: the one defect is the count."""
+
+    @settings(max_examples=30, deadline=None)
+    @given(strategies.invalid_inputs(OPERATION, targets=["Tags:max_items"]))
+    def check(example: InvalidInput) -> None:
+        shape = strategies.input_shape(OPERATION).members["Tags"]  # type: ignore[attr-defined]
+        assert len(example.params["Tags"]) > shape.metadata["max"]
+        assert [v.constraint for v in strategies.violations(OPERATION, example.params)] == [
+            "max_items"
+        ]
+
+    check()

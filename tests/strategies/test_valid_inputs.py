@@ -88,3 +88,25 @@ def test_boundary_values_are_generated(description: str, condition: Any) -> None
         found = first_example(strategy, condition)
         assert found is not None, f"never generated {description}"
         assert strategies.violations(OPERATION, found) == []
+
+
+@pytest.mark.parametrize("path", ["Tags", "Tags[].Key", "IsoCountryCode", "ClientToken"])
+def test_member_values_are_what_the_model_accepts_there(path: str) -> None:
+    """A member's values, put into a valid input, leave it valid."""
+    top = path.split("[")[0]
+
+    @settings(max_examples=60, deadline=None)
+    @given(strategies.valid_inputs(OPERATION), strategies.member_values(OPERATION, path))
+    def check(params: dict[str, Any], value: Any) -> None:
+        if path == "Tags[].Key":
+            params = {**params, "Tags": [{"Key": value, "Value": "v"}]}
+        else:
+            params = {**params, top: value}
+        assert strategies.violations(OPERATION, params) == []
+
+    check()
+
+
+def test_member_values_refuse_an_unknown_member() -> None:
+    with pytest.raises(ValueError, match="no member 'Tags.Nope'"):
+        strategies.member_values(OPERATION, "Tags.Nope")
