@@ -28,6 +28,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from conformance import command
+
 from .bench_reference import REQUEST, client, rate
 
 TARGET_RATIO = 1.3
@@ -59,16 +61,10 @@ def suite_command(
     profile: str, report_dir: str, endpoint: str | None = None, workers: int = 0
 ) -> list[str]:
     """The user's command: the suite, fixed seed, report in ``report_dir``."""
-    command = [sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q"]
-    command += ["-p", "no:cacheprovider", f"--hypothesis-seed={SEED}"]
-    if profile:
-        command.append(f"--hypothesis-profile={profile}")
-    command += ["--conformance-report", report_dir]
-    if endpoint is not None:
-        command += ["--endpoint", endpoint]
-    if workers:
-        command += ["-n", str(workers)]
-    return command
+    extra = ["-q", *(["-n", str(workers)] if workers else [])]
+    return command.suite_command(
+        *extra, profile=profile or None, seed=SEED, report=report_dir, endpoint=endpoint
+    )
 
 
 def suite_run(url: str, profile: str) -> tuple[float, int, float]:

@@ -27,9 +27,12 @@ ECMA_SPACE = (
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 LINE_TERMINATORS = "\n\r\u2028\u2029"
-# Every code point but surrogates: what characters(codec="utf-8") and text() draw, without
-# the table Hypothesis builds for a codec (about a second in each new working directory).
-ANY_CHARACTER: st.SearchStrategy[str] = st.characters()
+# Every code point but surrogates (which no UTF-8 body can carry): what
+# characters(codec="utf-8") and text() draw, without the table Hypothesis builds for a
+# codec (about a second in each new working directory). A bare characters() draws
+# surrogates too.
+_NO_SURROGATES = ("Cs",)
+ANY_CHARACTER: st.SearchStrategy[str] = st.characters(exclude_categories=_NO_SURROGATES)
 _MAX_CODEPOINT = 0x10FFFF
 T = TypeVar("T")
 
@@ -149,7 +152,7 @@ def _alphabet(char_re: re.Pattern[str]) -> st.SearchStrategy[str] | None:
         if excluded is not None:
             # The same characters as the filter below, without a filtered draw (and the
             # odd redraw) for every character of every string.
-            return st.characters(exclude_characters=excluded)
+            return st.characters(exclude_categories=_NO_SURROGATES, exclude_characters=excluded)
         return ANY_CHARACTER.filter(char_re.fullmatch)
     chars = "".join(c for c in _PROBE if char_re.fullmatch(c))
     if not chars:

@@ -32,7 +32,9 @@ def _not_an_object(data: bytes) -> bool:
 MALFORMED = st.one_of(
     st.binary(min_size=1, max_size=64),
     st.sampled_from([b"{", b"{]", b'{"IsoCountryCode": "US",}', b"null", b"[]", b'"US"', b"1"]),
-    st.text(st.characters(), max_size=30).map(lambda s: ("{" + s).encode()),  # no codec table
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=30).map(
+        lambda s: ("{" + s).encode()
+    ),
 ).filter(_not_an_object)
 
 

@@ -17,7 +17,7 @@ from conformance.checks import (
     schema_problems,
 )
 from conformance.client import EndpointClient
-from conformance.invariants import invariant, require
+from conformance.invariants import InvariantFailure, invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
@@ -32,10 +32,11 @@ assert isinstance(_input, StructureShape)
 FLAGS = tuple(name for name, shape in _input.members.items() if shape.type_name == "boolean")
 
 
-def _oracle_valid(params: dict[str, Any]) -> dict[str, Any]:
+def _oracle_valid(params: dict[str, Any]) -> None:
+    """Before the endpoint is blamed for its answer to ``params``: the oracle agrees
+    that the input was valid (else the suite is at fault, not the endpoint)."""
     problems = strategies.violations(OPERATION, params)
     assert not problems, f"suite bug: generated an invalid 'valid' input: {problems}"
-    return own_token(params)
 
 
 def _rich(params: dict[str, Any], tags: list[Any], capabilities: list[str]) -> dict[str, Any]:
@@ -84,12 +85,16 @@ def _each_success(endpoint: EndpointClient, ledger: Ledger, check: Any) -> None:
         abroad = {**rich, "IsoCountryCode": country, "NumberType": "LONG_CODE"}
         extra = (rich,) if ledger.guard is not None else (rich, abroad)
         for params in (generated, *extra):
-            params = _oracle_valid(params)
+            params = own_token(params)
             with ledger.scope():
                 outcome = ledger.request(params)
                 seen.saw(outcome, outcome.ok)
                 if outcome.ok:
-                    check(params, outcome)
+                    try:
+                        check(params, outcome)
+                    except InvariantFailure:
+                        _oracle_valid(params)  # on failure only: the oracle costs 0.2 ms
+                        raise
 
     run()
     seen.skip_if_vacuous()

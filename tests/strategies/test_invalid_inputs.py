@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -189,3 +190,14 @@ def test_an_over_long_list_is_legal_item_by_item() -> None:
         ]
 
     check()
+
+
+@settings(max_examples=300, deadline=None)
+@given(strategies.invalid_input_sets(OPERATION), strategies.valid_inputs(OPERATION, wire=True))
+def test_every_body_can_go_on_the_wire_as_utf8(
+    records: tuple[InvalidInput, ...], valid: dict[str, Any]
+) -> None:
+    """No lone surrogate anywhere: a body that cannot be encoded as UTF-8 never reaches
+    the endpoint, and the suite would fail its own request instead of judging an answer."""
+    for body in (valid, *(r.params for r in records)):
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
