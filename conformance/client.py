@@ -28,6 +28,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from strategies import DEFAULT_SERVICE, service_model
 
+from . import interrupts
 from .exchange import Exchange
 
 THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"})
@@ -228,6 +229,7 @@ class EndpointClient:
         endpoint that stopped answering."""
         retries = 0
         while True:
+            interrupts.checkpoint()  # a Ctrl-C during the run stops it here (interrupts.py)
             outcome: Outcome = send()
             self.stats.add(requests=1)
             self._note_silence(outcome)

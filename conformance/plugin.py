@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.errors import Unsatisfiable
 
 from .client import EndpointClient, EndpointUnavailable, dummy_credentials
-from .interrupts import catching_lost_interrupts
+from .interrupts import checkpoint, deferring_interrupts
 from .invariants import LEVELS, REGISTRY, InvariantFailure
 from .ledger import Ledger, SpendGuard
 from .parity import DifferenceLog, Mirror, merge
@@ -272,11 +272,16 @@ def conformance_target(request: pytest.FixtureRequest) -> Iterator[Target]:
     shared = getattr(config, "workerinput", {}).get("conformance_shared_url")
     if shared is not None:  # the xdist controller runs the embedded target
         target = Target(shared, "url", target.name)
-    try:  # for the run: a Ctrl-C that CPython would lose is raised again (interrupts.py)
-        with running(target) as reachable, catching_lost_interrupts():
+    try:  # for the run, Ctrl-C stops it at the next request or test (interrupts.py)
+        with running(target) as reachable, deferring_interrupts():
             yield reachable
     except TargetError as e:
         pytest.exit(f"conformance: {e}", returncode=3)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    checkpoint()  # a Ctrl-C noted during the run ends it before the next test
 
 
 @pytest.fixture(scope="session")
