@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from .model import enum_values
 from .oracle import check_value
 from .patterns import compile_pattern
+from .pools import drawn_from, weighted_pool
 from .values import ValueCompiler
 
 Strategy = st.SearchStrategy[Any]
@@ -96,7 +97,7 @@ def _request_phone_number(generic: ValueCompiler, root: StructureShape) -> Refin
     country = _member(root, "IsoCountryCode")
     assigned = _checked(country, list(_assigned_country_codes()))
     unassigned = _checked(country, _unassigned_country_codes())
-    countries = _drawn_from(weighted_pool((3, assigned), (1, unassigned)))
+    countries = drawn_from(weighted_pool((3, assigned), (1, unassigned)))
 
     token = _member(root, "ClientToken")
     uuids = st.uuids(version=4).map(str)
@@ -116,7 +117,7 @@ def _request_phone_number(generic: ValueCompiler, root: StructureShape) -> Refin
     # then (one tag list in seven): every request and answer that carries 200 tags costs
     # botocore three times as much as a short one, and the boundary needs only a few a run.
     tag_options = [
-        (4, _drawn_from(_checked(tag_list, realistic))),
+        (4, drawn_from(_checked(tag_list, realistic))),
         (2, st.lists(generic_tag, min_size=lo, max_size=lo + 4, unique_by=_key)),
     ]
     if hi is not None:
@@ -159,18 +160,6 @@ def weighted(*options: tuple[int, Strategy]) -> Strategy:
     return st.sampled_from(slots).flatmap(_itself)
 
 
-def weighted_pool(*options: tuple[int, list[Any]]) -> list[Any]:
-    """One list to sample from, in which each option's values together carry about the
-    option's share of the weight: a ``sampled_from`` of it costs one draw, where a
-    ``weighted`` choice between two ``sampled_from`` costs three."""
-    per_value = [weight / len(values) for weight, values in options]
-    unit = min(per_value)
-    pool: list[Any] = []
-    for (_, values), share in zip(options, per_value, strict=True):
-        pool.extend(values * round(share / unit))
-    return pool
-
-
 def _itself(strategy: Strategy) -> Strategy:
     return strategy
 
@@ -198,19 +187,6 @@ def _realistic_tag_lists(keys: list[str], values: list[str], least: int) -> list
         chosen = sample.sample(keys, size)
         lists.append([{"Key": key, "Value": sample.choice(values)} for key in chosen])
     return sorted(lists, key=len)
-
-
-def _drawn_from(pool: list[Any]) -> Strategy:
-    """One value of a large ``pool`` (the first when shrunk); a tag list comes as a fresh
-    copy, so a caller that changes it changes no other. An index, not
-    ``sampled_from(pool)``: the repr of a strategy holding 256 tag lists was over 100
-    kB, and Hypothesis builds it."""
-
-    def pooled(index: int) -> Any:
-        value = pool[index]
-        return [dict(tag) for tag in value] if isinstance(value, list) else value
-
-    return st.integers(0, len(pool) - 1).map(pooled)
 
 
 def _accepts_every_uuid(shape: Shape) -> bool:

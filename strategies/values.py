@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 from .model import enum_values, is_union
 from .patterns import ANY_CHARACTER, choose, compile_pattern, sized_text
+from .pools import drawn_from, weighted_pool
 
 Strategy = st.SearchStrategy[Any]
 # A list this long (or a string, in a "lean" element) is a boundary case of its own.
@@ -141,6 +143,9 @@ class ValueCompiler:
         if too_deep or self.lean:
             return st.lists(element, min_size=lo, max_size=lo)
         small_hi = lo + SMALL_EXTRA if hi is None else min(hi, lo + SMALL_EXTRA)
+        enumerated = _enumerated_lists(_element_shape(shape), lo, small_hi)
+        if enumerated is not None and (hi is None or hi <= small_hi):
+            return drawn_from(enumerated)
         options = [
             st.lists(element, min_size=lo, max_size=small_hi),
             st.lists(element, min_size=lo, max_size=lo),
@@ -159,6 +164,20 @@ class ValueCompiler:
         keys = self.string(shape.key)
         values = self.compile(shape.value, member_path(path, "*"))
         return st.dictionaries(keys, values, min_size=lo, max_size=small_hi)
+
+
+_ENUMERATED_LISTS = 1024
+
+
+def _enumerated_lists(element: Shape, lo: int, hi: int) -> list[list[Any]] | None:
+    """Every list of ``lo`` to ``hi`` enum members (each size weighing the same), if
+    there are at most ``_ENUMERATED_LISTS``: drawn by index, a list of capabilities
+    costs one choice instead of a size and a choice per item."""
+    values = enum_values(element) if element.type_name == "string" else []
+    if not values or sum(len(values) ** n for n in range(lo, hi + 1)) > _ENUMERATED_LISTS:
+        return None
+    by_size = [[list(p) for p in itertools.product(values, repeat=n)] for n in range(lo, hi + 1)]
+    return weighted_pool(*((1, lists) for lists in by_size))
 
 
 def _element_shape(shape: Shape) -> Shape:
