@@ -258,7 +258,9 @@ class Pattern:
                 core_lo = max(lo, min_len) if hi is None else lo
                 branches = _sized_options(alphabet, core_lo, core_hi)
                 return _padded_simple(branches, min_len, max_len, core_min=max(core_lo, 1))
-        core = st.from_regex(translate(self.source, for_generation=True), fullmatch=True)
+        core = st.from_regex(  # an alphabet: the default one tabulates a codec
+            translate(self.source, for_generation=True), fullmatch=True, alphabet=ANY_CHARACTER
+        )
         return _padded(core, min_len, max_len, self)
 
     def violating(self, min_len: int, max_len: int | None) -> st.SearchStrategy[str]:
