@@ -251,7 +251,7 @@ def pytest_configure_node(node: Any) -> None:
     if target.kind == "reference" and _STATE.shared is None:
         stack = contextlib.ExitStack()
         try:
-            _STATE.shared_url = stack.enter_context(running(target)).url
+            _STATE.shared_url = stack.enter_context(running(target, _seed(node.config))).url
         except TargetError:  # each worker then starts its own, and reports why it cannot
             stack.close()
             return
@@ -266,6 +266,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _STATE.shared, _STATE.shared_url = None, None
 
 
+def _seed(config: pytest.Config) -> str | None:
+    seed = config.getoption("hypothesis_seed", default=None)
+    return None if seed is None else str(seed)
+
+
 @pytest.fixture(scope="session")
 def conformance_target(request: pytest.FixtureRequest) -> Iterator[Target]:
     """The endpoint under test, reachable; an embedded one runs for the session."""
@@ -275,7 +280,7 @@ def conformance_target(request: pytest.FixtureRequest) -> Iterator[Target]:
     if shared is not None:  # the xdist controller runs the embedded target
         target = Target(shared, "url", target.name)
     try:  # for the run, Ctrl-C stops it at the next request or test (interrupts.py)
-        with running(target) as reachable, deferring_interrupts():
+        with running(target, _seed(config)) as reachable, deferring_interrupts():
             yield reachable
     except TargetError as e:
         pytest.exit(f"conformance: {e}", returncode=3)

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -161,12 +162,25 @@ def _announced_url(process: subprocess.Popen[str], name: str, launch: _Launch) -
 
 
 @contextlib.contextmanager
-def running(target: Target) -> Iterator[Target]:
+def running(target: Target, seed: str | None = None) -> Iterator[Target]:
     """The target reachable for the duration: an embedded one is started (and stopped
-    afterwards), a URL is checked once. Raises TargetError with one clear message."""
+    afterwards), a URL is checked once. Raises TargetError with one clear message.
+
+    ``seed`` (the run's) seeds the embedded reference's ids and numbers, so that a run
+    repeated with its seed gets the same answers, not only the same requests."""
     if target.kind in ("url", "aws"):
         check_reachable(target.url)
         yield target
         return
-    with embedded(target.kind) as url:
+    extra = (
+        ("--seed", str(seed_number(seed)))
+        if seed is not None and target.kind == "reference"
+        else ()
+    )
+    with embedded(target.kind, extra) as url:
         yield Target(url, target.kind, target.name)
+
+
+def seed_number(seed: str) -> int:
+    """A run's seed (``--hypothesis-seed`` takes any text) as an integer."""
+    return int(seed) if seed.isdigit() else zlib.crc32(seed.encode())

@@ -17,7 +17,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from hypothesis import strategies as st
 
@@ -31,7 +31,7 @@ LINE_TERMINATORS = "\n\r\u2028\u2029"
 # characters(codec="utf-8") and text() draw, without the table Hypothesis builds for a
 # codec (about a second in each new working directory). A bare characters() draws
 # surrogates too.
-_NO_SURROGATES = ("Cs",)
+_NO_SURROGATES: tuple[Literal["Cs"]] = ("Cs",)
 ANY_CHARACTER: st.SearchStrategy[str] = st.characters(exclude_categories=_NO_SURROGATES)
 _MAX_CODEPOINT = 0x10FFFF
 T = TypeVar("T")

@@ -164,7 +164,9 @@ def test_a_set_breaks_each_kind_once_and_its_records_share_nothing(
                         item["Key"] = "changed"
         record.params["changed"] = True
         changed = repr(record.params)
-        assert all(repr(r.params) == b for r, b in zip(records, before) if r is not record)
+        assert all(
+            repr(r.params) == b for r, b in zip(records, before, strict=True) if r is not record
+        )
         assert changed != before[records.index(record)]
         before[records.index(record)] = changed
 

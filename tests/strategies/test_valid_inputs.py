@@ -108,5 +108,5 @@ def test_member_values_are_what_the_model_accepts_there(path: str) -> None:
 
 
 def test_member_values_refuse_an_unknown_member() -> None:
-    with pytest.raises(ValueError, match="no member 'Tags.Nope'"):
+    with pytest.raises(ValueError, match=r"no member 'Tags\.Nope'"):
         strategies.member_values(OPERATION, "Tags.Nope")
