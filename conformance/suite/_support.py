@@ -67,41 +67,22 @@ def refused(outcome: Outcome) -> bool:
 
 def check_each(
     ledger: Ledger,
-    inputs: st.SearchStrategy[Any],
-    send: Callable[[Any], Outcome],
-    check: Callable[[Any, Outcome], None],
-    *,
-    applies: Callable[[Outcome], bool] = answered,
-    prepare: Callable[[Any], Any] = lambda value: value,
-    what: str = "an answer",
-) -> None:
-    """Send every generated input and ``check`` the answers to which the property
-    ``applies``; numbers requested are released after each example. A property that
-    never applied is skipped (never reported as passed)."""
-    check_batches(
-        ledger, inputs.map(_alone), send, check, applies=applies, prepare=prepare, what=what
-    )
-
-
-def check_batches(
-    ledger: Ledger,
     batches: st.SearchStrategy[Sequence[Any]],
     send: Callable[[Any], Outcome],
     check: Callable[[Any, Outcome], None],
     *,
     applies: Callable[[Outcome], bool] = answered,
-    prepare: Callable[[Any], Any] = lambda value: value,
     what: str = "an answer",
 ) -> None:
-    """``check_each`` for examples that are sequences of inputs, each sent and checked
-    in turn."""
+    """Send every input of each generated batch and ``check`` the answers to which the
+    property ``applies``; numbers requested are released after each input. A property
+    that never applied is skipped (never reported as passed)."""
     seen = Seen(what)
 
     @network_settings()
     @given(batch=batches)
     def run(batch: Sequence[Any]) -> None:
         for value in batch:
-            value = prepare(value)
             with ledger.scope():
                 outcome = send(value)
                 hit = applies(outcome)
@@ -113,8 +94,9 @@ def check_batches(
     seen.skip_if_vacuous()
 
 
-def _alone(value: Any) -> tuple[Any]:
-    return (value,)
+def one(value: Any) -> list[Any]:
+    """A batch of one input."""
+    return [value]
 
 
 def _bodies(drawn: tuple[Any, tuple[Any, ...]]) -> list[Any]:

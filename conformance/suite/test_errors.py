@@ -22,7 +22,7 @@ from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 from strategies.model import is_server_fault
 
-from ._support import BODIES, OPERATION, Seen, check_each, refused
+from ._support import BODIES, OPERATION, Seen, check_each, one, refused
 
 # One invalid input per constraint kind the model uses, in every example: drawn from all
 # (member, constraint) targets alike, the three enum targets among forty-four were
@@ -290,7 +290,7 @@ def test_boto3_reads_error_code(endpoint: EndpointClient, ledger: Ledger) -> Non
 
     check_each(
         ledger,
-        strategies.valid_inputs(OPERATION),
+        strategies.valid_inputs(OPERATION).map(one),
         ledger.request,
         check,
         applies=refused,

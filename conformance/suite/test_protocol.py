@@ -16,7 +16,7 @@ from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
-from ._support import BODIES, OPERATION, answered, check_batches
+from ._support import BODIES, OPERATION, answered, check_each
 
 JSON_MEDIA_TYPE = "application/x-amz-json-1.0"
 
@@ -53,7 +53,7 @@ def test_content_type(endpoint: EndpointClient, ledger: Ledger) -> None:
             body,
         )
 
-    check_batches(ledger, BODIES, ledger.request_raw, check, applies=answered)
+    check_each(ledger, BODIES, ledger.request_raw, check, applies=answered)
 
 
 @invariant("PROTO-REQUEST-ID", "Answers carry x-amzn-RequestId", "should")
@@ -70,7 +70,7 @@ def test_request_id(endpoint: EndpointClient, ledger: Ledger) -> None:
             body,
         )
 
-    check_batches(ledger, BODIES, ledger.request_raw, check, applies=answered)
+    check_each(ledger, BODIES, ledger.request_raw, check, applies=answered)
 
 
 @invariant("PROTO-MALFORMED", "Malformed bodies get a client error", "must")
