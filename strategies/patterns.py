@@ -21,6 +21,8 @@ from typing import Literal, TypeVar
 
 from hypothesis import strategies as st
 
+from .pools import drawn_from
+
 # ECMA-262 WhiteSpace and LineTerminator code points (what \s matches there).
 ECMA_SPACE = (
     "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
@@ -433,7 +435,7 @@ def _pads(room: int) -> st.SearchStrategy[str]:
         runs += ["".join(sample.choices(_MIXED, k=sample.randint(2, room))) for _ in range(8)]
     runs = sorted(dict.fromkeys(runs), key=len)
     pads = [""] * len(runs) + runs
-    return st.integers(0, len(pads) - 1).map(pads.__getitem__)  # a short repr
+    return drawn_from(pads)  # a short repr: a map over pads.__getitem__ printed them all
 
 
 def _within(value: str, min_len: int, max_len: int | None) -> bool:

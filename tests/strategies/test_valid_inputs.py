@@ -110,3 +110,23 @@ def test_member_values_are_what_the_model_accepts_there(path: str) -> None:
 def test_member_values_refuse_an_unknown_member() -> None:
     with pytest.raises(ValueError, match=r"no member 'Tags\.Nope'"):
         strategies.member_values(OPERATION, "Tags.Nope")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: strategies.valid_inputs(OPERATION),
+        lambda: strategies.valid_inputs(OPERATION, wire=True),
+        lambda: strategies.invalid_inputs(OPERATION),
+        lambda: strategies.invalid_input_sets(OPERATION),
+    ],
+    ids=["valid", "valid-wire", "invalid", "invalid-sets"],
+)
+def test_strategy_reprs_stay_short(build: Any) -> None:
+    """Hypothesis builds a strategy's repr (for its notes and health checks) and warns
+    over 30 kB; pools must not print their values (a map over list.__getitem__ did)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(repr(build())) < 30_000
