@@ -372,7 +372,10 @@ def _padded(
     options = [fitted]
     if room > 0:
         pad = _pads(room)
-        options.append(st.tuples(pad, core, pad).map("".join))
+        # extended too: a short core with short padding was under min_len, and nearly
+        # every padded draw was thrown away (min 20 for an ARN)
+        padded = st.tuples(pad, core, pad).map("".join)
+        options.append(padded.map(functools.partial(_extend, length=min_len)))
     return (
         st.one_of(options)
         .filter(functools.partial(_within, min_len=min_len, max_len=max_len))
