@@ -9,7 +9,6 @@ allows that, so a failing example names one cause.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,8 +18,9 @@ from hypothesis import strategies as st
 
 from .model import DEFAULT_SERVICE, enum_values, input_shape, is_union
 from .patterns import ANY_CHARACTER, compile_pattern, sized_text
+from .pools import copied
 from .valid import valid_strategy
-from .values import ValueCompiler, item_path, member_path
+from .values import Step, ValueCompiler, item_path, member_path, shape_at, template_steps
 from .violation import Constraint, InvalidInput, Violation
 
 Strategy = st.SearchStrategy[Any]
@@ -36,25 +36,6 @@ class Target:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.constraint.value}"
-
-
-@dataclass(frozen=True)
-class _Step:
-    kind: str  # "member", "item" or "value" (map value)
-    name: str = ""
-
-
-def _steps(template: str) -> list[_Step]:
-    steps: list[_Step] = []
-    for part in template.split("."):
-        if part == "*":
-            steps.append(_Step("value"))
-            continue
-        m = re.fullmatch(r"([^\[]+)((?:\[\])*)", part)
-        assert m is not None, template
-        steps.append(_Step("member", m[1]))
-        steps.extend(_Step("item") for _ in range(len(m[2]) // 2))
-    return steps
 
 
 def _targets_of(shape: Shape, path: str, required: bool, depth: dict[str, int]) -> list[Target]:
@@ -143,18 +124,7 @@ class _Plan:
                 yield target, self.shape_at(target.path)
 
     def shape_at(self, template: str) -> Shape:
-        shape = self.root
-        for step in _steps(template):
-            if step.kind == "member":
-                assert isinstance(shape, StructureShape)
-                shape = shape.members[step.name]
-            elif step.kind == "item":
-                assert isinstance(shape, ListShape)
-                shape = shape.member
-            else:
-                assert isinstance(shape, MapShape)
-                shape = shape.value
-        return shape
+        return shape_at(self.root, template)
 
     @functools.cache  # noqa: B019 - plans live as long as the process, by design
     def broken(self, target: Target) -> Strategy:
@@ -234,16 +204,7 @@ def _cycled(drawn: tuple[list[Any], int]) -> list[Any]:
     201 elements of an over-long tag list one by one cost about a thousand choices and
     45 ms an example. Repeats are legal: the model puts no uniqueness on list items."""
     elements, size = drawn
-    return [_copied(elements[i % len(elements)]) for i in range(size)]
-
-
-def _copied(value: Any) -> Any:
-    """A copy of a JSON value (deepcopy's memo and dispatch cost more than the copy)."""
-    if isinstance(value, dict):
-        return {k: _copied(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copied(v) for v in value]
-    return value
+    return [copied(elements[i % len(elements)]) for i in range(size)]
 
 
 def _b64(data: bytes) -> str:
@@ -337,9 +298,9 @@ def _invalid(
     body = draw(base)
     records = []
     for targets in groups:
-        params = dict(body) if len(groups) == 1 else _copied(body)
+        params = dict(body) if len(groups) == 1 else copied(body)
         target = draw(targets)
-        where = _apply(draw, plan, params, plan.root, _steps(target.path), "", target)
+        where = _apply(draw, plan, params, plan.root, template_steps(target.path), "", target)
         violation = Violation(where, target.constraint, f"generated to break {target.constraint}")
         records.append(InvalidInput(plan.operation, params, (violation,)))
     return tuple(records)
@@ -350,7 +311,7 @@ def _apply(
     plan: _Plan,
     container: Any,
     shape: Shape,
-    steps: list[_Step],
+    steps: list[Step],
     path: str,
     target: Target,
 ) -> str:
@@ -398,7 +359,7 @@ def _shallow_copy(value: Any) -> Any:
 
 def _template(full: str, remaining: int) -> str:
     """The template of the ancestor that still has ``remaining`` steps to go (inclusive)."""
-    steps = _steps(full)
+    steps = template_steps(full)
     upto = len(steps) - remaining + 1
     out = ""
     for step in steps[:upto]:

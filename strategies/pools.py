@@ -26,14 +26,21 @@ def weighted_pool(*options: tuple[int, list[Any]]) -> list[Any]:
 
 def drawn_from(pool: list[Any]) -> st.SearchStrategy[Any]:
     """One value of a large ``pool`` (the first when shrunk); a list comes as a fresh
-    copy (its dicts too), so a caller that changes it changes no other. An index, not
+    copy (nested ones too), so a caller that changes it changes no other. An index, not
     ``sampled_from(pool)``: the repr of a strategy holding 256 tag lists was over 100
     kB, and Hypothesis builds it."""
 
     def pooled(index: int) -> Any:
-        value = pool[index]
-        if isinstance(value, list):
-            return [dict(item) if isinstance(item, dict) else item for item in value]
-        return value
+        return copied(pool[index])
 
     return st.integers(0, len(pool) - 1).map(pooled)
+
+
+def copied(value: Any) -> Any:
+    """A copy of a JSON value, nested lists and dicts included (deepcopy's memo and
+    dispatch cost more than the copy); strings and numbers are returned as they are."""
+    if isinstance(value, dict):
+        return {k: copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copied(v) for v in value]
+    return value

@@ -5,13 +5,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from botocore.model import ListShape, Shape, StructureShape
 from hypothesis import strategies as st
 
 from .domain import refinement
 from .model import DEFAULT_SERVICE, input_shape
 from .patterns import choose
-from .values import ValueCompiler
+from .values import ValueCompiler, shape_at
 
 
 @functools.cache
@@ -45,14 +44,10 @@ def member_values(
     root = input_shape(operation, service)
     refined = refinement(service, operation, root, wire) if realistic else None
     compiler = ValueCompiler(wire=wire, overrides=refined.overrides if refined else {})
-    shape: Shape = root
-    for step in path.replace("[]", ".[]").split("."):
-        if step == "[]" and isinstance(shape, ListShape):
-            shape = shape.member
-        elif isinstance(shape, StructureShape) and step in shape.members:
-            shape = shape.members[step]
-        else:
-            raise ValueError(f"{operation}'s input has no member {path!r}")
+    try:
+        shape = shape_at(root, path)
+    except ValueError:
+        raise ValueError(f"{operation}'s input has no member {path!r}") from None
     return compiler.compile(shape, path)
 
 
