@@ -18,6 +18,26 @@ from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
 OPERATION = "RequestPhoneNumber"
+# The request documented to succeed at no cost (shared/aws-behavior.md).
+SIMULATOR_REQUEST = {
+    "IsoCountryCode": "US",
+    "MessageType": "TRANSACTIONAL",
+    "NumberType": "SIMULATOR",
+}
+
+
+def as_simulator(params: dict[str, Any], capabilities: list[str] | None = None) -> dict[str, Any]:
+    """A generated input turned into the US simulator request: no pool or registration,
+    the ``Default`` opt-out list, and ``capabilities`` (else its own SMS and VOICE, else
+    SMS); every other member (tags, flags, token) as generated."""
+    kept = {k: v for k, v in params.items() if k not in ("PoolId", "RegistrationId")}
+    own = [c for c in params["NumberCapabilities"] if c in ("SMS", "VOICE")] or ["SMS"]
+    return {
+        **kept,
+        **SIMULATOR_REQUEST,
+        "OptOutListName": "Default",
+        "NumberCapabilities": capabilities or own,
+    }
 
 
 @dataclass

@@ -16,7 +16,7 @@ from conformance.invariants import InvariantFailure, invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
-from ._support import OPERATION, Seen
+from ._support import OPERATION, Seen, as_simulator
 
 VALID = strategies.valid_inputs(OPERATION)
 
@@ -54,21 +54,6 @@ def _count_numbers(endpoint: EndpointClient) -> int | None:
     return None
 
 
-_SIMULATOR = {"IsoCountryCode": "US", "MessageType": "TRANSACTIONAL", "NumberType": "SIMULATOR"}
-
-
-def _as_simulator(params: dict[str, Any]) -> dict[str, Any]:
-    """The generated input as the US simulator request, which should succeed."""
-    kept = {k: v for k, v in params.items() if k not in ("PoolId", "RegistrationId")}
-    capabilities = [c for c in params["NumberCapabilities"] if c in ("SMS", "VOICE")]
-    return {
-        **kept,
-        **_SIMULATOR,
-        "OptOutListName": "Default",
-        "NumberCapabilities": capabilities or ["SMS"],
-    }
-
-
 def _each_first_success(ledger: Ledger, check: Callable[[dict[str, Any], Outcome], None]) -> None:
     """``check`` the first success of each example: the generated input (a token of its
     own), or, when that is refused, the same input as the US simulator request. So
@@ -83,7 +68,7 @@ def _each_first_success(ledger: Ledger, check: Callable[[dict[str, Any], Outcome
             params = _fresh(generated)
             outcome = ledger.request(params)
             if not outcome.ok and outcome.status is not None:
-                params = _fresh(_as_simulator(generated))
+                params = _fresh(as_simulator(generated))
                 outcome = ledger.request(params)
             seen.saw(outcome, outcome.ok)
             if outcome.ok:
@@ -214,7 +199,7 @@ def test_concurrent_same_token(endpoint: EndpointClient, ledger: Ledger) -> None
         with ledger.scope():
             outcomes = at_once(_fresh(generated))
             if outcomes and not any(o.ok or o.status is None for o in outcomes):
-                at_once(_fresh(_as_simulator(generated)))
+                at_once(_fresh(as_simulator(generated)))
 
     run()
     seen.skip_if_vacuous()

@@ -21,7 +21,7 @@ from conformance.invariants import InvariantFailure, invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
-from ._support import OPERATION, Seen
+from ._support import OPERATION, SIMULATOR_REQUEST, Seen
 
 LISTED_FIELDS = (
     "PhoneNumberArn",
@@ -33,7 +33,6 @@ LISTED_FIELDS = (
     "DeletionProtectionEnabled",
     "MonthlyLeasingPrice",
 )
-_SIMULATOR = {"IsoCountryCode": "US", "MessageType": "TRANSACTIONAL", "NumberType": "SIMULATOR"}
 _DROPPED = ("PoolId", "RegistrationId", "OptOutListName", "ClientToken")
 
 
@@ -41,7 +40,7 @@ def _simulator(params: dict[str, Any]) -> dict[str, Any]:
     """A realistic valid input turned into the request documented to succeed."""
     kept = {k: v for k, v in params.items() if k not in _DROPPED}
     capabilities = [c for c in params["NumberCapabilities"] if c in ("SMS", "VOICE")] or ["SMS"]
-    return {**kept, **_SIMULATOR, "NumberCapabilities": sorted(set(capabilities))}
+    return {**kept, **SIMULATOR_REQUEST, "NumberCapabilities": sorted(set(capabilities))}
 
 
 REQUESTS = strategies.valid_inputs(OPERATION).map(_simulator)

@@ -21,7 +21,7 @@ from conformance.invariants import InvariantFailure, invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
-from ._support import OPERATION, Seen, own_token
+from ._support import OPERATION, Seen, as_simulator, own_token
 
 VALID = strategies.valid_inputs(OPERATION)
 _output = strategies.output_shape(OPERATION)
@@ -43,21 +43,9 @@ def _rich(params: dict[str, Any], tags: list[Any], capabilities: list[str]) -> d
     """The generated input turned into a US simulator request for two capabilities, with
     tags (its own, else ``tags``): a success that carries every member the echo and
     schema checks read."""
-    kept = {k: v for k, v in params.items() if k not in ("PoolId", "RegistrationId")}
-    return {
-        **kept,
-        **SIMULATOR_REQUEST,
-        "OptOutListName": "Default",
-        "NumberCapabilities": capabilities,
-        "Tags": params.get("Tags") or tags,
-    }
+    return {**as_simulator(params, capabilities), "Tags": params.get("Tags") or tags}
 
 
-SIMULATOR_REQUEST = {
-    "IsoCountryCode": "US",
-    "MessageType": "TRANSACTIONAL",
-    "NumberType": "SIMULATOR",
-}
 # Generated inputs succeed with tags, or with two capabilities, in few examples of a
 # short run; each example therefore also sends one success that has both, made from the
 # generated input (drawing a second whole input, until one had tags, cost four times
