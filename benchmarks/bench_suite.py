@@ -6,6 +6,10 @@ One reference endpoint (``python -m conformance.reference``, as the suite starts
 both, in interleaved rounds (best round of each counts):
 
 - bare: one boto3 client calling ``request_phone_number`` (US SIMULATOR) back to back;
+- client: the same request back to back through the suite's own client
+  (``EndpointClient.call``: botocore's serializer, signer and parser on a keep-alive
+  connection), shown for context: suite / client is the suite's own work per request
+  (generation, checks, bookkeeping) on top of sending it;
 - suite: ``python -m pytest --pyargs conformance --endpoint URL`` with the given Hypothesis
   profile and a fixed seed, as a user runs it; its requests are counted by the suite
   itself (report.json ``stats.requests``). Its cost per request is the run's wall time
@@ -29,6 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from conformance import command
+from conformance.client import EndpointClient, dummy_credentials
 
 from .bench_reference import REQUEST, client, rate
 
@@ -55,6 +60,14 @@ def reference_process() -> Iterator[str]:
 def bare_seconds_per_request(url: str, seconds: float) -> float:
     sms = client("pinpoint-sms-voice-v2", url)
     return 1.0 / rate(lambda: sms.request_phone_number(**REQUEST), seconds)
+
+
+def client_seconds_per_request(url: str, seconds: float) -> float:
+    ours = EndpointClient(url, "us-east-1", dummy_credentials())
+    try:
+        return 1.0 / rate(lambda: ours.call("RequestPhoneNumber", REQUEST), seconds)
+    finally:
+        ours.close()
 
 
 def suite_command(
@@ -89,18 +102,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="per bare measurement")
     args = parser.parse_args(argv)
 
-    bare, suite = float("inf"), float("inf")
+    bare, ours, suite = float("inf"), float("inf"), float("inf")
     requests, session = 0, 0.0
     with reference_process() as url:
         for round_ in range(1, args.rounds + 1):
             per_request = bare_seconds_per_request(url, args.seconds)
             bare = min(bare, per_request)
-            print(f"round {round_}: bare  {per_request * 1e3:6.3f} ms/request", flush=True)
+            print(f"round {round_}: bare   {per_request * 1e3:6.3f} ms/request", flush=True)
+            per_request = client_seconds_per_request(url, args.seconds)
+            ours = min(ours, per_request)
+            print(f"round {round_}: client {per_request * 1e3:6.3f} ms/request", flush=True)
             wall, count, duration = suite_run(url, args.profile)
             if wall / count < suite:
                 suite, requests, session = wall / count, count, duration
             print(
-                f"round {round_}: suite {wall / count * 1e3:6.3f} ms/request "
+                f"round {round_}: suite  {wall / count * 1e3:6.3f} ms/request "
                 f"({count} requests in {wall:.1f} s)",
                 flush=True,
             )
@@ -108,12 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"\n{platform.machine()}, {cores} cores, Python {platform.python_version()}")
     print(f"bare loop  {bare * 1e3:6.3f} ms/request (best of {args.rounds})")
+    print(f"client     {ours * 1e3:6.3f} ms/request (best of {args.rounds}; the suite's sending)")
     print(
         f"suite run  {suite * 1e3:6.3f} ms/request (best of {args.rounds}; profile "
         f"{args.profile}, {requests} requests, session {session:.1f} s of the wall time)"
     )
     ratio = suite / bare
     met = ratio <= TARGET_RATIO
+    print(f"suite / client = {suite / ours:.2f} (the suite's own work per request, for context)")
     print(f"suite / bare = {ratio:.2f} (target <= {TARGET_RATIO}: {'met' if met else 'MISSED'})")
     return 0 if met else 1
 

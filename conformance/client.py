@@ -1,9 +1,12 @@
 """The one adapter between invariants and whatever answers: send, record, read.
 
-``call`` goes through a botocore client (SigV4 signed, retries off, parameter
-validation off) so boto3 compatibility is exercised; ``call_raw`` signs and sends a body
-botocore would refuse to serialise. Both record the raw exchange of every attempt, and
-both read the error type by Smithy's awsJson rules, not botocore's.
+``call`` sends what a boto3 client sends: the parameters through botocore's serializer
+(ClientToken filled in as botocore fills it, no parameter validation), its user agent,
+SigV4 by botocore's signer; an error answer is also read by botocore's parser, so the
+suite knows the error code boto3 users would see. ``call_raw`` signs and sends a body
+botocore would refuse to serialise. Both go through one keep-alive connection per
+thread (``conformance.transport``), record the raw exchange of every attempt, and read
+the error type by Smithy's awsJson rules, not botocore's.
 """
 
 from __future__ import annotations
@@ -14,22 +17,21 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
-import botocore.session
-import urllib3
-from botocore import xform_name
 from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.config import Config
+from botocore.awsrequest import AWSRequest, HeadersDict
 from botocore.credentials import Credentials
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.handlers import generate_idempotent_uuid
+from botocore.parsers import create_parser
+from botocore.serialize import create_serializer
+from botocore.useragent import UserAgentString
 
 from strategies import DEFAULT_SERVICE, service_model
 
 from . import interrupts
 from .exchange import Exchange
+from .transport import Transport, TransportError
 
 THROTTLING_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException"})
 MAX_THROTTLE_RETRIES = 8
@@ -154,30 +156,12 @@ class EndpointClient:
         self.model = service_model(service)
         self._target_prefix = self.model.metadata["targetPrefix"]
         self._signing_name = self.model.signing_name
-        self._local = threading.local()
+        self._serializer = create_serializer(self.model.protocol, include_validation=False)
+        self._parser = create_parser(self.model.protocol)
+        self._user_agent = UserAgentString.from_environment().to_string()
         self._silent = 0
         self._silence_lock = threading.Lock()
-        session = botocore.session.Session()
-        self._client = session.create_client(
-            service,
-            region_name=region,
-            endpoint_url=self.url,
-            aws_access_key_id=credentials.access_key,
-            aws_secret_access_key=credentials.secret_key,
-            aws_session_token=credentials.token,
-            config=Config(
-                retries={"total_max_attempts": 1},
-                parameter_validation=False,
-                connect_timeout=timeout,
-                read_timeout=timeout,
-                max_pool_connections=32,
-            ),
-        )
-        events = self._client.meta.events
-        events.register("before-send", self._before_send)
-        events.register("after-call", self._after_call)
-        events.register("before-parse", self._before_parse)
-        self._pool = urllib3.PoolManager(maxsize=32, retries=False)
+        self._transport = Transport(self.url + "/", timeout)
         # told of every call once it has its final outcome (parity, recording)
         self.observers: list[Observer] = []
 
@@ -186,51 +170,49 @@ class EndpointClient:
             observe(sent, outcome)
         return outcome
 
-    # -- botocore path -------------------------------------------------------------
-    def _before_send(self, request: Any, **_: Any) -> None:
-        self._local.request = request
-        self._local.started = time.perf_counter()
-
-    def _after_call(self, http_response: Any, **_: Any) -> None:
-        self._local.response = http_response
-
-    def _before_parse(self, response_dict: dict[str, Any], **_: Any) -> None:
-        """Keep the answer before botocore parses it: an answer botocore cannot parse
-        (a timestamp in milliseconds) is still an answer, not silence."""
-        self._local.response = SimpleNamespace(
-            status_code=response_dict["status_code"],
-            headers=response_dict["headers"],
-            content=response_dict["body"],
-        )
-
+    # -- as boto3 sends ------------------------------------------------------------
     def call(self, operation: str, params: dict[str, Any]) -> Outcome:
-        """Send through botocore (boto3's own reading of the answer is kept too)."""
+        """Send as a boto3 client would (boto3's reading of an error is kept too)."""
         return self._observed(Sent(operation, params), self._call(operation, params))
 
     def _call(self, operation: str, params: dict[str, Any]) -> Outcome:
-        method = getattr(self._client, xform_name(operation))
-        return self._with_retries(lambda: self._send_botocore(operation, method, params))
-
-    def _send_botocore(self, operation: str, method: Any, params: dict[str, Any]) -> Outcome:
-        self._local.request = self._local.response = None
-        sdk_code = None
-        failure = None
+        model = self.model.operation_model(operation)
+        params = dict(params)
+        generate_idempotent_uuid(params=params, model=model)
         try:
-            method(**params)
-        except ClientError as e:
-            sdk_code = e.response.get("Error", {}).get("Code") or None
-        # botocore's parsers raise these on answers of the wrong shape (a map for a list)
-        except (BotoCoreError, ValueError, TypeError, AttributeError, KeyError, IndexError) as e:
-            failure = f"{type(e).__name__}: {e}"
-        return self._outcome_from_botocore(operation, sdk_code, failure)
+            request = self._serializer.serialize_to_request(params, model)
+        except Exception as e:  # parameters botocore cannot serialise: the suite's bug
+            raise RuntimeError(f"botocore did not send {operation}: {e}") from e
+        headers = dict(request["headers"])
+        body = request["body"]
+        return self._with_retries(
+            lambda: self._sdk_read(model, self._send(operation, headers, body))
+        )
 
-    def _with_retries(self, send: Any) -> Outcome:
+    def _sdk_read(self, model: Any, outcome: Outcome) -> Outcome:
+        """The error code botocore's parser reads from an error answer (what a boto3
+        ClientError carries); None when it cannot read one."""
+        if outcome.status is not None and outcome.status >= 300:
+            answer = {
+                "status_code": outcome.status,
+                "headers": HeadersDict(outcome.exchange.response_headers),
+                "body": outcome.exchange.response_body,
+            }
+            try:
+                parsed = self._parser.parse(answer, model.output_shape)
+            except Exception:  # botocore's parsers raise many kinds on odd bodies
+                parsed = {}
+            code = parsed.get("Error", {}).get("Code") if isinstance(parsed, dict) else None
+            outcome.sdk_error_code = code or None
+        return outcome
+
+    def _with_retries(self, send: Callable[[], Outcome]) -> Outcome:
         """Count every attempt; back off and retry throttling (bounded); give up on an
         endpoint that stopped answering."""
         retries = 0
         while True:
             interrupts.checkpoint()  # a Ctrl-C during the run stops it here (interrupts.py)
-            outcome: Outcome = send()
+            outcome = send()
             self.stats.add(requests=1)
             self._note_silence(outcome)
             if outcome.error_code not in THROTTLING_CODES or retries >= MAX_THROTTLE_RETRIES:
@@ -250,25 +232,7 @@ class EndpointClient:
                 f"last: {outcome.exchange.error})"
             )
 
-    def _outcome_from_botocore(
-        self, operation: str, sdk_code: str | None, failure: str | None
-    ) -> Outcome:
-        request = self._local.request
-        response = self._local.response
-        if request is None:
-            raise RuntimeError(f"botocore did not send {operation}: {failure}")
-        elapsed = _since(self._local.started)
-        body = request.body or b""
-        if isinstance(body, str):
-            body = body.encode()
-        if response is None:
-            return Outcome(
-                _exchange(operation, request, body, elapsed, error=failure or "no response")
-            )
-        answer = (response.status_code, dict(response.headers), response.content)
-        return _read(_exchange(operation, request, body, elapsed, answer=answer), sdk_code)
-
-    # -- raw path --------------------------------------------------------------------
+    # -- raw -----------------------------------------------------------------------
     def call_raw(
         self,
         operation: str,
@@ -282,42 +246,52 @@ class EndpointClient:
 
         ``target`` overrides the ``X-Amz-Target`` header ("" leaves it out).
         """
-        outcome = self._with_retries(
-            lambda: self._send_raw(operation, body, target, content_type, sign)
-        )
-        return self._observed(Sent(operation, body, True, target, content_type, sign), outcome)
-
-    def _send_raw(
-        self, operation: str, body: Any, target: str | None, content_type: str, sign: bool
-    ) -> Outcome:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         headers = {"Content-Type": content_type}
         target_header = f"{self._target_prefix}.{operation}" if target is None else target
         if target_header:
             headers["X-Amz-Target"] = target_header
-        request = AWSRequest(method="POST", url=self.url + "/", data=data, headers=headers)
+        outcome = self._with_retries(lambda: self._send(operation, headers, data, sign))
+        return self._observed(Sent(operation, body, True, target, content_type, sign), outcome)
+
+    # -- the wire ------------------------------------------------------------------
+    def _send(
+        self, operation: str, headers: dict[str, str], body: bytes, sign: bool = True
+    ) -> Outcome:
+        """One attempt: botocore's headers and signature on ``body``, the raw answer read."""
+        request = AWSRequest(
+            method="POST",
+            url=self.url + "/",
+            data=body,
+            headers={
+                **headers,
+                "User-Agent": self._user_agent,
+                "amz-sdk-invocation-id": str(uuid.uuid4()),
+                "amz-sdk-request": "attempt=1",  # as botocore sends it with retries off
+            },
+        )
         if sign:
             SigV4Auth(self.credentials, self._signing_name, self.region).add_auth(request)
-        prepared = request.prepare()
+        sent = dict(request.headers.items())
         started = time.perf_counter()
         try:
-            response = self._pool.request(
-                "POST",
-                prepared.url,
-                body=data,
-                headers=dict(prepared.headers),
-                timeout=urllib3.Timeout(total=self.timeout),
-                redirect=False,
+            answer = self._transport.post(sent, body)
+        except TransportError as e:
+            return Outcome(
+                _exchange(operation, self.url + "/", sent, body, _since(started), error=str(e))
             )
-        except urllib3.exceptions.HTTPError as e:
-            error = f"{type(e).__name__}: {e}"
-            return Outcome(_exchange(operation, prepared, data, _since(started), error=error))
-        answer = (response.status, dict(response.headers), response.data)
-        return _read(_exchange(operation, prepared, data, _since(started), answer=answer), None)
+        exchange = _exchange(
+            operation,
+            self.url + "/",
+            sent,
+            body,
+            _since(started),
+            answer=(answer.status, answer.headers, answer.body),
+        )
+        return _read(exchange, None)
 
     def close(self) -> None:
-        self._client.close()
-        self._pool.clear()
+        self._transport.close()
 
 
 def _since(started: float) -> float:
@@ -326,22 +300,23 @@ def _since(started: float) -> float:
 
 def _exchange(
     operation: str,
-    request: Any,
+    url: str,
+    headers: dict[str, str],
     body: bytes,
     elapsed: float,
     *,
     answer: tuple[int, dict[str, str], bytes] | None = None,
     error: str | None = None,
 ) -> Exchange:
-    """Record a sent request (``url`` and ``headers`` attributes) and what came back."""
-    status, headers, content = answer if answer is not None else (None, {}, b"")
+    """Record a sent request and what came back."""
+    status, response_headers, content = answer if answer is not None else (None, {}, b"")
     return Exchange.record(
         operation=operation,
-        url=request.url,
-        request_headers=dict(request.headers),
+        url=url,
+        request_headers=headers,
         request_body=body,
         status=status,
-        response_headers=headers,
+        response_headers=response_headers,
         response_body=content,
         error=error,
         elapsed_s=elapsed,

@@ -628,11 +628,15 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             f"  client: {config.getoption('client_factory')} (--client-factory)"
         )
     if _STATE.left_behind:
-        where = _STATE.ledger_file or "no ledger file"
+        count = len(_STATE.left_behind)
+        where = _STATE.ledger_file
+        advice = (
+            f"({where}); release them with: python -m conformance cleanup --ledger {where}"
+            if where
+            else "(no ledger file was kept: give --conformance-ledger PATH to keep one)"
+        )
         terminalreporter.write_line(
-            f"  WARNING: {len(_STATE.left_behind)} numbers could not be released ({where}); "
-            f"release them with: python -m conformance cleanup --ledger {where}",
-            red=True,
+            f"  WARNING: {count} numbers could not be released {advice}", red=True
         )
 
 

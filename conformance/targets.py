@@ -113,12 +113,15 @@ def embedded(name: str, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
     if launch is None:
         raise TargetError(f"no embedded target named {name!r} (one of {', '.join(EMBEDDED)})")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # A process group of its own: a Ctrl-C at the terminal goes to the run's group, and
+    # the target has to outlive it long enough for the run to release its numbers.
     process = subprocess.Popen(
         [sys.executable, *launch.command, *extra_args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        process_group=0,
     )
     try:
         url = _announced_url(process, name, launch)

@@ -275,9 +275,9 @@ def test_validation_fields(endpoint: EndpointClient, ledger: Ledger) -> None:
 def test_boto3_reads_error_code(endpoint: EndpointClient, ledger: Ledger) -> None:
     """botocore reads only ``__type`` from the body; an endpoint that puts the type only
     in the X-Amzn-Errortype header is legal but leaves boto3 users with an unknown
-    error. This sends valid inputs through botocore (a wrapper's client may validate
-    parameters, so invalid ones would not get through) and compares its reading with
-    Smithy's."""
+    error. This sends valid inputs as boto3 sends them (a wrapper's client may validate
+    parameters, so invalid ones would not get through) and compares botocore's reading
+    of the error (its parser; a wrapper's ClientError) with Smithy's."""
 
     def check(params: dict[str, Any], outcome: Outcome) -> None:
         require(

@@ -8,6 +8,7 @@ reference's internals; the suite itself may not).
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 import time
@@ -329,6 +330,7 @@ def test_ctrl_c_writes_the_report_and_stops_the_reference(tmp_path: Path) -> Non
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # a terminal of its own: Ctrl-C goes to its whole group
     )
     assert run.stdout is not None
     output = _Output(run.stdout)
@@ -338,7 +340,12 @@ def test_ctrl_c_writes_the_report_and_stops_the_reference(tmp_path: Path) -> Non
         assert ended, f"no test ended (exit status {run.poll()}):\n{output.text()[-3000:]}"
         children = _reference_children(run.pid)
         assert children, "the embedded reference is not running"
-        run.send_signal(signal.SIGINT)
+        # as a terminal sends it: to the foreground process group, not to one process
+        assert all(os.getpgid(pid) != run.pid for pid in children), (
+            "the embedded reference shares the run's process group: Ctrl-C would stop it "
+            "before the run releases its numbers"
+        )
+        os.killpg(run.pid, signal.SIGINT)
         run.wait(timeout=60)
     finally:
         if run.poll() is None:
@@ -347,6 +354,7 @@ def test_ctrl_c_writes_the_report_and_stops_the_reference(tmp_path: Path) -> Non
     out = output.text()
     assert run.returncode == 2, out[-3000:]
     assert "KeyboardInterrupt" in out
+    assert "could not be released" not in out
     report = json.loads((report_dir / "report.json").read_text())
     assert report["exit_status"] == 2
     done = set(statuses(report).values())

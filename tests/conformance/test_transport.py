@@ -1,0 +1,268 @@
+"""The suite's own HTTP: what it sends is what boto3 sends, and it survives what servers do.
+
+A scripted socket server answers each request with the bytes a test gives it, and keeps
+what it received, so the tests see the wire itself.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import botocore
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conformance.client import EndpointClient, dummy_credentials
+from conformance.transport import Transport, TransportError
+
+
+@dataclass
+class Received:
+    line: str
+    headers: dict[str, str]
+    body: bytes
+
+
+Reply = Callable[[Received], bytes]
+
+
+def response(status: int = 200, body: bytes = b"{}", headers: list[tuple[str, str]] = ()) -> bytes:
+    fields = [("Content-Type", "application/x-amz-json-1.0"), *headers]
+    fields.append(("Content-Length", str(len(body))))
+    head = "".join(f"{k}: {v}\r\n" for k, v in fields)
+    return f"HTTP/1.1 {status} X\r\n{head}\r\n".encode() + body
+
+
+@dataclass
+class ScriptedServer:
+    """Answers every request with ``reply(received)``; closes a connection after each
+    answer when ``close_after`` is set (without saying so, as an idle timeout would)."""
+
+    reply: Reply
+    close_after: bool = False
+    received: list[Received] = field(default_factory=list)
+    connections: int = 0
+
+    def __post_init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                sock, _ = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
+
+    def _serve(self, sock: socket.socket) -> None:
+        reader = sock.makefile("rb")
+        with sock, reader:
+            while True:
+                line = reader.readline().decode("latin-1").rstrip("\r\n")
+                if not line:
+                    return
+                headers = {}
+                while (header := reader.readline().decode("latin-1").rstrip("\r\n")) != "":
+                    name, _, value = header.partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                body = reader.read(int(headers.get("content-length", "0")))
+                received = Received(line, headers, body)
+                self.received.append(received)
+                sock.sendall(self.reply(received))
+                if self.close_after:
+                    return
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+@pytest.fixture
+def server_of() -> Iterator[Callable[..., ScriptedServer]]:
+    made: list[ScriptedServer] = []
+
+    def make(reply: Reply, **options: Any) -> ScriptedServer:
+        made.append(ScriptedServer(reply, **options))
+        return made[-1]
+
+    yield make
+    for server in made:
+        server.close()
+
+
+def test_a_connection_the_server_closed_while_idle_is_replaced_not_failed(server_of):
+    server = server_of(lambda _: response(), close_after=True)
+    transport = Transport(server.url + "/", timeout=5)
+    try:
+        for _ in range(3):
+            answer = transport.post({"Content-Type": "x"}, b"{}")
+            assert answer.status == 200
+            # the server's close has to have arrived before the next request reuses it
+            threading.Event().wait(0.05)
+    finally:
+        transport.close()
+    assert server.connections == 3
+
+
+def test_one_connection_carries_every_request_of_a_thread(server_of):
+    server = server_of(lambda _: response())
+    transport = Transport(server.url + "/", timeout=5)
+    try:
+        for _ in range(5):
+            transport.post({}, b"{}")
+    finally:
+        transport.close()
+    assert server.connections == 1
+
+
+def test_a_header_sent_twice_is_joined_as_one_list(server_of):
+    server = server_of(lambda _: response(headers=[("X-Twice", "a"), ("X-Twice", "b")]))
+    transport = Transport(server.url + "/", timeout=5)
+    try:
+        answer = transport.post({}, b"{}")
+    finally:
+        transport.close()
+    assert answer.headers["X-Twice"] == "a, b"
+
+
+def test_no_listener_is_a_transport_error():
+    with socket.create_server(("127.0.0.1", 0)) as placeholder:
+        port = placeholder.getsockname()[1]
+    transport = Transport(f"http://127.0.0.1:{port}/", timeout=5)
+    with pytest.raises(TransportError, match="Connection"):
+        transport.post({}, b"{}")
+
+
+def test_a_plain_proxy_gets_the_whole_url_and_the_proxy_credentials(server_of, monkeypatch):
+    proxy = server_of(lambda _: response())
+    host = proxy.url.removeprefix("http://")
+    monkeypatch.setenv("HTTP_PROXY", f"http://user:p%40ss@{host}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    transport = Transport("http://endpoint.example:8080/", timeout=5)
+    try:
+        transport.post({}, b"{}")
+    finally:
+        transport.close()
+    (seen,) = proxy.received
+    assert seen.line == "POST http://endpoint.example:8080/ HTTP/1.1"
+    assert seen.headers["proxy-authorization"] == "Basic dXNlcjpwQHNz"  # user:p@ss
+
+
+def test_an_https_endpoint_is_tunnelled_through_the_proxy(server_of, monkeypatch):
+    proxy = server_of(lambda _: b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    transport = Transport("https://sms-voice.us-east-1.amazonaws.com/", timeout=5)
+    with pytest.raises(TransportError, match="403"):
+        transport.post({}, b"{}")
+    (seen,) = proxy.received
+    assert seen.line.startswith("CONNECT sms-voice.us-east-1.amazonaws.com:443 HTTP/1.")
+
+
+def test_no_proxy_sends_straight_to_the_endpoint(server_of, monkeypatch):
+    endpoint = server_of(lambda _: response())
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    transport = Transport(endpoint.url + "/", timeout=5)
+    try:
+        assert transport.post({}, b"{}").status == 200
+    finally:
+        transport.close()
+
+
+# -- the client sends what boto3 sends, and reads errors as boto3 reads them ---------
+
+
+def boto3_client(url: str) -> Any:
+    return boto3.client(
+        "pinpoint-sms-voice-v2",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+
+
+PARAMS = {
+    "IsoCountryCode": "US",
+    "MessageType": "TRANSACTIONAL",
+    "NumberCapabilities": ["SMS", "VOICE"],
+    "NumberType": "SIMULATOR",
+    "Tags": [{"Key": "k", "Value": "ü"}],
+}
+
+
+def test_call_sends_the_body_and_headers_boto3_sends(server_of):
+    server = server_of(lambda _: response())
+    boto3_client(server.url).request_phone_number(**PARAMS)
+    ours = EndpointClient(server.url, "us-east-1", dummy_credentials())
+    try:
+        ours.call("RequestPhoneNumber", PARAMS)
+    finally:
+        ours.close()
+    theirs, mine = server.received
+    assert mine.line == theirs.line
+    # ClientToken: each fills in a fresh UUID of its own
+    their_body, my_body = json.loads(theirs.body), json.loads(mine.body)
+    assert len(my_body.pop("ClientToken")) == len(their_body.pop("ClientToken")) == 36
+    assert my_body == their_body
+    differ = {"authorization", "x-amz-date", "amz-sdk-invocation-id", "user-agent"}
+    assert {k: v for k, v in mine.headers.items() if k not in differ} == {
+        k: v for k, v in theirs.headers.items() if k not in differ
+    }
+    assert mine.headers["authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDCONF")
+    # botocore's own user agent (boto3 puts its name first, then botocore's as metadata)
+    assert mine.headers["user-agent"].startswith(f"Botocore/{botocore.__version__} ua/")
+
+
+ERROR_TYPES = st.sampled_from(
+    [
+        "ValidationException",
+        "com.amazonaws.pinpointsmsvoicev2#ConflictException",
+        "ResourceNotFoundException:http://internal.amazon.com/coral/",
+        "aws.protocols#Unknown",
+        "",
+    ]
+)
+
+
+@st.composite
+def error_answers(draw: st.DrawFn) -> bytes:
+    body: dict[str, Any] = {}
+    headers = []
+    for key in draw(st.sets(st.sampled_from(["__type", "code", "header"]))):
+        if key == "header":
+            headers.append(("X-Amzn-Errortype", draw(ERROR_TYPES)))
+        else:
+            body[key] = draw(ERROR_TYPES)
+    if draw(st.booleans()):
+        body["message"] = "m"
+    raw = draw(st.sampled_from([json.dumps(body).encode(), b"", b"not json"]))
+    return response(draw(st.sampled_from([400, 404, 409, 500])), raw, headers)
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer=error_answers())
+def test_the_error_code_read_is_the_one_a_boto3_client_error_carries(answer):
+    server = ScriptedServer(lambda _: answer)
+    ours = EndpointClient(server.url, "us-east-1", dummy_credentials())
+    try:
+        outcome = ours.call("RequestPhoneNumber", PARAMS)
+        with pytest.raises(ClientError) as raised:
+            boto3_client(server.url).request_phone_number(**PARAMS)
+    finally:
+        ours.close()
+        server.close()
+    assert outcome.sdk_error_code == (raised.value.response["Error"].get("Code") or None)
