@@ -628,15 +628,15 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             f"  client: {config.getoption('client_factory')} (--client-factory)"
         )
     if _STATE.left_behind:
-        count = len(_STATE.left_behind)
-        where = _STATE.ledger_file
         advice = (
-            f"({where}); release them with: python -m conformance cleanup --ledger {where}"
-            if where
+            f"({_STATE.ledger_file}); release them with: "
+            f"python -m conformance cleanup --ledger {_STATE.ledger_file}"
+            if _STATE.ledger_file
             else "(no ledger file was kept: give --conformance-ledger PATH to keep one)"
         )
         terminalreporter.write_line(
-            f"  WARNING: {count} numbers could not be released {advice}", red=True
+            f"  WARNING: {len(_STATE.left_behind)} numbers could not be released {advice}",
+            red=True,
         )
 
 

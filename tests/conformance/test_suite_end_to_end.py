@@ -412,6 +412,32 @@ def test_real_aws_mode_requests_only_capped_simulator_numbers_and_releases_them(
             assert _describe_status(server.url, record["dummy_access_key"], number_id) != "ACTIVE"
 
 
+def _release_fails(reply: Reply) -> Reply:
+    if reply.operation == "ReleasePhoneNumber":
+        reply.status, reply.body = 500, {"__type": "InternalServerException", "Message": "down"}
+    return reply
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["no ledger file", "ledger file"])
+def test_numbers_left_behind_are_reported_with_what_releases_them(
+    pytester: pytest.Pytester, kept: bool
+) -> None:
+    ledger = pytester.path / "kept.json"
+    options = ["--conformance-ledger", str(ledger)] if kept else []
+    with ReferenceServer(hooks=[_release_fails]) as server:
+        result, _ = run_suite(
+            pytester, "--endpoint", server.url, "-k", "test_boto3_reads_error_code", *options
+        )
+    out = result.stdout.str()
+    (warning,) = [line for line in out.splitlines() if "could not be released" in line]
+    if kept:
+        assert f"python -m conformance cleanup --ledger {ledger}" in warning
+        assert json.loads(ledger.read_text())["numbers"], "the ledger lists what is left"
+    else:
+        assert "cleanup" not in warning, "no command to run on a ledger that does not exist"
+        assert "--conformance-ledger" in warning
+
+
 def _describe_status(url: str, access_key: str, number_id: str) -> str | None:
     from conformance.client import EndpointClient, dummy_credentials
 
