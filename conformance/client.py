@@ -259,9 +259,10 @@ class EndpointClient:
         self, operation: str, headers: dict[str, str], body: bytes, sign: bool = True
     ) -> Outcome:
         """One attempt: botocore's headers and signature on ``body``, the raw answer read."""
+        url = self.url + "/"
         request = AWSRequest(
             method="POST",
-            url=self.url + "/",
+            url=url,
             data=body,
             headers={
                 **headers,
@@ -277,25 +278,12 @@ class EndpointClient:
         try:
             answer = self._transport.post(sent, body)
         except TransportError as e:
-            return Outcome(
-                _exchange(operation, self.url + "/", sent, body, _since(started), error=str(e))
-            )
-        exchange = _exchange(
-            operation,
-            self.url + "/",
-            sent,
-            body,
-            _since(started),
-            answer=(answer.status, answer.headers, answer.body),
-        )
-        return _read(exchange, None)
+            return Outcome(_exchange(operation, url, sent, body, started, error=str(e)))
+        received = (answer.status, answer.headers, answer.body)
+        return _read(_exchange(operation, url, sent, body, started, answer=received), None)
 
     def close(self) -> None:
         self._transport.close()
-
-
-def _since(started: float) -> float:
-    return time.perf_counter() - started
 
 
 def _exchange(
@@ -303,12 +291,12 @@ def _exchange(
     url: str,
     headers: dict[str, str],
     body: bytes,
-    elapsed: float,
+    started: float,
     *,
     answer: tuple[int, dict[str, str], bytes] | None = None,
     error: str | None = None,
 ) -> Exchange:
-    """Record a sent request and what came back."""
+    """Record a sent request and what came back (``started``: its perf_counter)."""
     status, response_headers, content = answer if answer is not None else (None, {}, b"")
     return Exchange.record(
         operation=operation,
@@ -319,7 +307,7 @@ def _exchange(
         response_headers=response_headers,
         response_body=content,
         error=error,
-        elapsed_s=elapsed,
+        elapsed_s=time.perf_counter() - started,
     )
 
 
