@@ -6,11 +6,14 @@ what it received, so the tests see the wire itself.
 
 from __future__ import annotations
 
+import datetime
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -18,6 +21,10 @@ import botocore
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,12 +56,14 @@ class ScriptedServer:
 
     reply: Reply
     close_after: bool = False
+    tls: ssl.SSLContext | None = None
     received: list[Received] = field(default_factory=list)
     connections: int = 0
 
     def __post_init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        scheme = "https" if self.tls else "http"
+        self.url = f"{scheme}://localhost:{self._listener.getsockname()[1]}"
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -67,6 +76,11 @@ class ScriptedServer:
             threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
 
     def _serve(self, sock: socket.socket) -> None:
+        if self.tls is not None:
+            try:
+                sock = self.tls.wrap_socket(sock, server_side=True)
+            except (ssl.SSLError, OSError):
+                return  # the client refused our certificate
         reader = sock.makefile("rb")
         with sock, reader:
             while True:
@@ -173,10 +187,64 @@ def test_an_https_endpoint_is_tunnelled_through_the_proxy(server_of, monkeypatch
 def test_no_proxy_sends_straight_to_the_endpoint(server_of, monkeypatch):
     endpoint = server_of(lambda _: response())
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("NO_PROXY", "localhost")
     transport = Transport(endpoint.url + "/", timeout=5)
     try:
         assert transport.post({}, b"{}").status == 200
+    finally:
+        transport.close()
+
+
+def _self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for localhost, valid for a day, and its key (PEM files)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["AWS_CA_BUNDLE", "unknown CA"])
+def test_https_is_verified_against_the_ca_bundle_botocore_would_use(
+    server_of, monkeypatch, tmp_path, trusted
+):
+    cert_file, key_file = _self_signed(tmp_path)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert_file, key_file)
+    server = server_of(lambda _: response(), tls=tls)
+    for name in ("HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    if trusted:
+        monkeypatch.setenv("AWS_CA_BUNDLE", str(cert_file))
+    else:
+        monkeypatch.delenv("AWS_CA_BUNDLE", raising=False)
+    transport = Transport(server.url + "/", timeout=5)
+    try:
+        if trusted:
+            assert transport.post({}, b"{}").status == 200
+        else:
+            with pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED"):
+                transport.post({}, b"{}")
     finally:
         transport.close()
 
