@@ -6,6 +6,7 @@ what it received, so the tests see the wire itself.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import socket
@@ -64,7 +65,9 @@ class ScriptedServer:
         self._listener = socket.create_server(("127.0.0.1", 0))
         scheme = "https" if self.tls else "http"
         self.url = f"{scheme}://localhost:{self._listener.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._open: list[socket.socket] = []
+        self._threads = [threading.Thread(target=self._accept, daemon=True)]
+        self._threads[0].start()
 
     def _accept(self) -> None:
         while True:
@@ -73,7 +76,9 @@ class ScriptedServer:
             except OSError:
                 return
             self.connections += 1
-            threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
+            self._open.append(sock)
+            self._threads.append(threading.Thread(target=self._serve, args=(sock,), daemon=True))
+            self._threads[-1].start()
 
     def _serve(self, sock: socket.socket) -> None:
         if self.tls is not None:
@@ -99,7 +104,13 @@ class ScriptedServer:
                     return
 
     def close(self) -> None:
-        self._listener.close()
+        """Stop listening and serving: every thread of the server has ended on return."""
+        for sock in [self._listener, *self._open]:
+            with contextlib.suppress(OSError):  # wakes a thread blocked in accept or read
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        for thread in self._threads:
+            thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -274,7 +285,9 @@ PARAMS = {
 
 def test_call_sends_the_body_and_headers_boto3_sends(server_of):
     server = server_of(lambda _: response())
-    boto3_client(server.url).request_phone_number(**PARAMS)
+    theirs = boto3_client(server.url)
+    theirs.request_phone_number(**PARAMS)
+    theirs.close()
     ours = EndpointClient(server.url, "us-east-1", dummy_credentials())
     try:
         ours.call("RequestPhoneNumber", PARAMS)
@@ -326,11 +339,22 @@ def error_answers(draw: st.DrawFn) -> bytes:
 def test_the_error_code_read_is_the_one_a_boto3_client_error_carries(answer):
     server = ScriptedServer(lambda _: answer)
     ours = EndpointClient(server.url, "us-east-1", dummy_credentials())
+    theirs = boto3_client(server.url)
     try:
         outcome = ours.call("RequestPhoneNumber", PARAMS)
         with pytest.raises(ClientError) as raised:
-            boto3_client(server.url).request_phone_number(**PARAMS)
+            theirs.request_phone_number(**PARAMS)
     finally:
         ours.close()
+        theirs.close()
         server.close()
     assert outcome.sdk_error_code == (raised.value.response["Error"].get("Code") or None)
+
+
+def test_the_scripted_server_leaves_no_thread_behind(server_of):
+    """Other modules count threads: the servers of this one must not add to them."""
+    before = threading.active_count()
+    server = ScriptedServer(lambda _: response())
+    Transport(server.url + "/", timeout=5).post({}, b"{}")  # left open by the client
+    server.close()
+    assert threading.active_count() == before
