@@ -1,12 +1,12 @@
 """The one adapter between invariants and whatever answers: send, record, read.
 
-``call`` sends what a boto3 client sends: the parameters through botocore's serializer
-(ClientToken filled in as botocore fills it, no parameter validation), its user agent,
-SigV4 by botocore's signer; an error answer is also read by botocore's parser, so the
-suite knows the error code boto3 users would see. ``call_raw`` signs and sends a body
-botocore would refuse to serialise. Both go through one keep-alive connection per
-thread (``conformance.transport``), record the raw exchange of every attempt, and read
-the error type by Smithy's awsJson rules, not botocore's.
+``call`` sends what a botocore client sends: the parameters through botocore's
+serializer (ClientToken filled in as botocore fills it, no parameter validation), its
+user agent, retry and trace headers, SigV4 by botocore's signer; an error answer is also
+read by botocore's parser, so the suite knows the error code boto3 users would see.
+``call_raw`` signs and sends a body botocore would refuse to serialise. Both go through
+a pool of keep-alive connections (``conformance.transport``), record the raw exchange of
+every attempt, and read the error type by Smithy's awsJson rules, not botocore's.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from typing import Any
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest, HeadersDict
 from botocore.credentials import Credentials
-from botocore.handlers import generate_idempotent_uuid
+from botocore.handlers import add_recursion_detection_header, generate_idempotent_uuid
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 from botocore.useragent import UserAgentString
@@ -148,6 +149,8 @@ class EndpointClient:
         service: str = DEFAULT_SERVICE,
     ) -> None:
         self.url = url.rstrip("/")
+        # where requests go: the endpoint's own path if it has one, else "/" (as botocore)
+        self._request_url = url if urllib.parse.urlsplit(url).path else url + "/"
         self.region = region
         self.service = service
         self.credentials = credentials
@@ -161,7 +164,7 @@ class EndpointClient:
         self._user_agent = UserAgentString.from_environment().to_string()
         self._silent = 0
         self._silence_lock = threading.Lock()
-        self._transport = Transport(self.url + "/", timeout)
+        self._transport = Transport(self._request_url, timeout)
         # told of every call once it has its final outcome (parity, recording)
         self.observers: list[Observer] = []
 
@@ -183,10 +186,14 @@ class EndpointClient:
             request = self._serializer.serialize_to_request(params, model)
         except Exception as e:  # parameters botocore cannot serialise: the suite's bug
             raise RuntimeError(f"botocore did not send {operation}: {e}") from e
+        add_recursion_detection_header(params=request)  # X-Amzn-Trace-Id inside Lambda
         headers = dict(request["headers"])
         body = request["body"]
+        invocation = str(uuid.uuid4())
         return self._with_retries(
-            lambda: self._sdk_read(model, self._send(operation, headers, body))
+            lambda attempt: self._sdk_read(
+                model, self._send(operation, headers, body, invocation=invocation, attempt=attempt)
+            )
         )
 
     def _sdk_read(self, model: Any, outcome: Outcome) -> Outcome:
@@ -206,13 +213,13 @@ class EndpointClient:
             outcome.sdk_error_code = code or None
         return outcome
 
-    def _with_retries(self, send: Callable[[], Outcome]) -> Outcome:
-        """Count every attempt; back off and retry throttling (bounded); give up on an
-        endpoint that stopped answering."""
+    def _with_retries(self, send: Callable[[int], Outcome]) -> Outcome:
+        """Count every attempt (``send`` is given its number, from 1); back off and retry
+        throttling (bounded); give up on an endpoint that stopped answering."""
         retries = 0
         while True:
             interrupts.checkpoint()  # a Ctrl-C during the run stops it here (interrupts.py)
-            outcome = send()
+            outcome = send(retries + 1)
             self.stats.add(requests=1)
             self._note_silence(outcome)
             if outcome.error_code not in THROTTLING_CODES or retries >= MAX_THROTTLE_RETRIES:
@@ -251,15 +258,28 @@ class EndpointClient:
         target_header = f"{self._target_prefix}.{operation}" if target is None else target
         if target_header:
             headers["X-Amz-Target"] = target_header
-        outcome = self._with_retries(lambda: self._send(operation, headers, data, sign))
+        invocation = str(uuid.uuid4())
+        outcome = self._with_retries(
+            lambda attempt: self._send(
+                operation, headers, data, sign=sign, invocation=invocation, attempt=attempt
+            )
+        )
         return self._observed(Sent(operation, body, True, target, content_type, sign), outcome)
 
     # -- the wire ------------------------------------------------------------------
     def _send(
-        self, operation: str, headers: dict[str, str], body: bytes, sign: bool = True
+        self,
+        operation: str,
+        headers: dict[str, str],
+        body: bytes,
+        *,
+        sign: bool = True,
+        invocation: str,
+        attempt: int,
     ) -> Outcome:
-        """One attempt: botocore's headers and signature on ``body``, the raw answer read."""
-        url = self.url + "/"
+        """One attempt: botocore's headers and signature on ``body``, the raw answer read.
+        Retries of one call keep its invocation id and count up, as botocore's do."""
+        url = self._request_url
         request = AWSRequest(
             method="POST",
             url=url,
@@ -267,8 +287,8 @@ class EndpointClient:
             headers={
                 **headers,
                 "User-Agent": self._user_agent,
-                "amz-sdk-invocation-id": str(uuid.uuid4()),
-                "amz-sdk-request": "attempt=1",  # as botocore sends it with retries off
+                "amz-sdk-invocation-id": invocation,
+                "amz-sdk-request": f"attempt={attempt}",  # as botocore sends it, retries off
             },
         )
         if sign:

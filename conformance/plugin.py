@@ -33,6 +33,7 @@ from .parity import DifferenceLog, Mirror, merge
 from .recording import Recorder
 from .results import RunResults
 from .targets import Target, TargetError, describe, running
+from .transport import TransportError
 
 settings.register_profile("quick", max_examples=20)
 settings.register_profile("thorough", max_examples=500)
@@ -323,7 +324,7 @@ def conformance_endpoint(
             client.observers.append(mirror.observe)
             yield client
             _STATE.left_behind.extend(mirror.close())  # after the ledger's mirrored releases
-    except TargetError as e:
+    except (TargetError, TransportError) as e:
         pytest.exit(f"conformance: --compare-to: {e}", returncode=3)
     client.close()
 
@@ -359,11 +360,16 @@ def _endpoint_client(config: pytest.Config, url: str, credentials: Credentials) 
     region, timeout = config.getoption("region"), config.getoption("request_timeout")
     spec = config.getoption("client_factory")
     if spec is None:
-        return EndpointClient(url, region, credentials, timeout=timeout)
+        try:
+            return EndpointClient(url, region, credentials, timeout=timeout)
+        except TransportError as e:  # a proxy setting it cannot use
+            pytest.exit(f"conformance: {e}", returncode=3)
     from .wrappers import WrapperClient, WrapperError, load_factory
 
     try:
         return WrapperClient(url, region, credentials, load_factory(spec), timeout=timeout)
+    except TransportError as e:
+        pytest.exit(f"conformance: {e}", returncode=3)
     except (ValueError, ImportError, WrapperError) as e:
         pytest.exit(f"conformance: --client-factory {spec}: {e}", returncode=4)
 

@@ -114,9 +114,11 @@ def embedded(name: str, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
         raise TargetError(f"no embedded target named {name!r} (one of {', '.join(EMBEDDED)})")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     # A process group of its own: a Ctrl-C at the terminal goes to the run's group, and
-    # the target has to outlive it long enough for the run to release its numbers.
+    # the target has to outlive it long enough for the run to release its numbers. The
+    # tether stops it when this process ends without stopping it (killed, hung up).
     process = subprocess.Popen(
-        [sys.executable, *launch.command, *extra_args],
+        [sys.executable, "-m", "conformance.tether", *launch.command, *extra_args],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -133,6 +135,8 @@ def embedded(name: str, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stdin is not None:
+            process.stdin.close()
 
 
 def _announced_url(process: subprocess.Popen[str], name: str, launch: _Launch) -> str:

@@ -234,7 +234,7 @@ class WrapperClient(EndpointClient):
     # -- calls -----------------------------------------------------------------------
     def _call(self, operation: str, params: dict[str, Any]) -> Outcome:
         method = getattr(self.wrapper, xform_name(operation))
-        return self._with_retries(lambda: self._send_wrapped(operation, method, params))
+        return self._with_retries(lambda _attempt: self._send_wrapped(operation, method, params))
 
     def _send_wrapped(self, operation: str, method: Any, params: dict[str, Any]) -> Outcome:
         capture = _Capture()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+
 import pytest
 
 from conformance.targets import TargetError, check_reachable, describe, embedded
@@ -29,6 +33,37 @@ def test_embedded_moto_answers_and_is_stopped_afterwards() -> None:
         check_reachable(url)
     with pytest.raises(TargetError, match="cannot reach"):
         check_reachable(url, timeout=1)
+
+
+_HOLDS_A_TARGET = """
+import sys, time
+from conformance.targets import embedded
+with embedded(sys.argv[1]) as url:
+    print(url, flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("name", ["reference", "moto"])
+def test_an_embedded_target_stops_when_the_run_is_killed(name: str) -> None:
+    """Its own process group keeps a terminal's Ctrl-C from it; a run killed outright (or
+    hung up) must still not leave it serving."""
+    run = subprocess.Popen(
+        [sys.executable, "-c", _HOLDS_A_TARGET, name], stdout=subprocess.PIPE, text=True
+    )
+    assert run.stdout is not None
+    url = run.stdout.readline().strip()
+    check_reachable(url)
+    run.kill()
+    run.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            check_reachable(url, timeout=1)
+        except TargetError:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"the embedded {name} still serves {url} after the run was killed")
 
 
 def test_the_moto_verdict_is_one_command_away(pytester: pytest.Pytester) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import http.client
 import json
 import socket
 import ssl
@@ -60,6 +61,7 @@ class ScriptedServer:
     tls: ssl.SSLContext | None = None
     received: list[Received] = field(default_factory=list)
     connections: int = 0
+    ended: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
 
     def __post_init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -87,21 +89,27 @@ class ScriptedServer:
             except (ssl.SSLError, OSError):
                 return  # the client refused our certificate
         reader = sock.makefile("rb")
-        with sock, reader:
-            while True:
-                line = reader.readline().decode("latin-1").rstrip("\r\n")
-                if not line:
-                    return
-                headers = {}
-                while (header := reader.readline().decode("latin-1").rstrip("\r\n")) != "":
-                    name, _, value = header.partition(":")
-                    headers[name.strip().lower()] = value.strip()
-                body = reader.read(int(headers.get("content-length", "0")))
-                received = Received(line, headers, body)
-                self.received.append(received)
-                sock.sendall(self.reply(received))
-                if self.close_after:
-                    return
+        with contextlib.ExitStack() as stack:
+            stack.callback(self.ended.release)  # after the socket is closed (LIFO)
+            stack.enter_context(sock)
+            stack.enter_context(reader)
+            self._conversation(sock, reader)
+
+    def _conversation(self, sock: socket.socket, reader: Any) -> None:
+        while True:
+            line = reader.readline().decode("latin-1").rstrip("\r\n")
+            if not line:
+                return
+            headers = {}
+            while (header := reader.readline().decode("latin-1").rstrip("\r\n")) != "":
+                name, _, value = header.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            body = reader.read(int(headers.get("content-length", "0")))
+            received = Received(line, headers, body)
+            self.received.append(received)
+            sock.sendall(self.reply(received))
+            if self.close_after:
+                return
 
     def close(self) -> None:
         """Stop listening and serving: every thread of the server has ended on return."""
@@ -111,6 +119,14 @@ class ScriptedServer:
             sock.close()
         for thread in self._threads:
             thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests start from no proxy at all, whatever the machine's environment says."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
 
 
 @pytest.fixture
@@ -133,8 +149,8 @@ def test_a_connection_the_server_closed_while_idle_is_replaced_not_failed(server
         for _ in range(3):
             answer = transport.post({"Content-Type": "x"}, b"{}")
             assert answer.status == 200
-            # the server's close has to have arrived before the next request reuses it
-            threading.Event().wait(0.05)
+            # the server's close has to have happened before the next request
+            assert server.ended.acquire(timeout=5)
     finally:
         transport.close()
     assert server.connections == 3
@@ -283,18 +299,23 @@ PARAMS = {
 }
 
 
-def test_call_sends_the_body_and_headers_boto3_sends(server_of):
+@pytest.mark.parametrize("path", ["", "/", "/prefix", "/prefix/"])
+def test_call_sends_the_body_and_headers_boto3_sends(server_of, monkeypatch, path):
+    # inside Lambda botocore adds X-Amzn-Trace-Id (recursion detection): so must we
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "f")
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", "Root=1-5759e988-bd862e3fe1be46a994272793")
     server = server_of(lambda _: response())
-    theirs = boto3_client(server.url)
+    theirs = boto3_client(server.url + path)
     theirs.request_phone_number(**PARAMS)
     theirs.close()
-    ours = EndpointClient(server.url, "us-east-1", dummy_credentials())
+    ours = EndpointClient(server.url + path, "us-east-1", dummy_credentials())
     try:
         ours.call("RequestPhoneNumber", PARAMS)
     finally:
         ours.close()
     theirs, mine = server.received
     assert mine.line == theirs.line
+    assert "x-amzn-trace-id" in mine.headers
     # ClientToken: each fills in a fresh UUID of its own
     their_body, my_body = json.loads(theirs.body), json.loads(mine.body)
     assert len(my_body.pop("ClientToken")) == len(their_body.pop("ClientToken")) == 36
@@ -330,8 +351,10 @@ def error_answers(draw: st.DrawFn) -> bytes:
             body[key] = draw(ERROR_TYPES)
     if draw(st.booleans()):
         body["message"] = "m"
-    raw = draw(st.sampled_from([json.dumps(body).encode(), b"", b"not json"]))
-    return response(draw(st.sampled_from([400, 404, 409, 500])), raw, headers)
+    if draw(st.booleans()):
+        headers.append(("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender"))
+    raw = draw(st.sampled_from([json.dumps(body).encode(), b"", b"not json", b"<html>503</html>"]))
+    return response(draw(st.sampled_from([301, 302, 400, 404, 409, 500, 503])), raw, headers)
 
 
 @settings(max_examples=60, deadline=None)
@@ -353,8 +376,69 @@ def test_the_error_code_read_is_the_one_a_boto3_client_error_carries(answer):
 
 def test_the_scripted_server_leaves_no_thread_behind(server_of):
     """Other modules count threads: the servers of this one must not add to them."""
-    before = threading.active_count()
     server = ScriptedServer(lambda _: response())
     Transport(server.url + "/", timeout=5).post({}, b"{}")  # left open by the client
     server.close()
-    assert threading.active_count() == before
+    assert not [thread for thread in server._threads if thread.is_alive()]
+
+
+def test_threads_one_after_another_share_one_connection(server_of):
+    """A property that starts threads for every example must not open a connection (and
+    a server thread) per thread it ever started."""
+    server = server_of(lambda _: response())
+    transport = Transport(server.url + "/", timeout=5)
+    try:
+        for _ in range(20):
+            worker = threading.Thread(target=transport.post, args=({}, b"{}"))
+            worker.start()
+            worker.join()
+    finally:
+        transport.close()
+    assert len(server.received) == 20
+    assert server.connections == 1
+
+
+def test_a_call_interrupted_half_way_does_not_spoil_the_next(server_of, monkeypatch):
+    server = server_of(lambda _: response())
+    transport = Transport(server.url + "/", timeout=5)
+    real = http.client.HTTPConnection.getresponse
+    pressed = []
+
+    def ctrl_c_once(self: http.client.HTTPConnection) -> Any:
+        if not pressed:
+            pressed.append(True)
+            raise KeyboardInterrupt
+        return real(self)
+
+    monkeypatch.setattr(http.client.HTTPConnection, "getresponse", ctrl_c_once)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            transport.post({}, b"{}")
+        assert transport.post({}, b"{}").status == 200  # e.g. the release after Ctrl-C
+    finally:
+        transport.close()
+
+
+def test_an_https_proxy_is_refused_with_what_to_set_instead(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "https://proxy.example:3129")
+    with pytest.raises(TransportError, match="only http:// proxies"):
+        Transport("https://sms-voice.us-east-1.amazonaws.com/", timeout=5)
+
+
+def test_a_throttled_call_is_retried_as_botocore_retries_it(server_of):
+    """Same invocation id, attempts counted, the same ClientToken every time."""
+    throttled = response(400, b'{"__type": "ThrottlingException", "Message": "slow down"}')
+    server = server_of(lambda seen: throttled if len(server.received) < 3 else response())
+    ours = EndpointClient(server.url, "us-east-1", dummy_credentials())
+    try:
+        outcome = ours.call("RequestPhoneNumber", PARAMS)
+    finally:
+        ours.close()
+    assert outcome.ok and outcome.throttled_retries == 2
+    assert [r.headers["amz-sdk-request"] for r in server.received] == [
+        "attempt=1",
+        "attempt=2",
+        "attempt=3",
+    ]
+    assert len({r.headers["amz-sdk-invocation-id"] for r in server.received}) == 1
+    assert len({json.loads(r.body)["ClientToken"] for r in server.received}) == 1
