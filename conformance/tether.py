@@ -27,7 +27,9 @@ def _stop_when_stdin_closes() -> None:
     except (OSError, ValueError):
         pass
     os.kill(os.getpid(), signal.SIGTERM)
-    threading.Timer(GRACE_S, os._exit, args=(1,)).start()
+    deadline = threading.Timer(GRACE_S, os._exit, args=(1,))
+    deadline.daemon = True  # a clean stop before it need not wait for it
+    deadline.start()
 
 
 def main(argv: list[str]) -> None:
