@@ -186,15 +186,8 @@ class EndpointClient:
             request = self._serializer.serialize_to_request(params, model)
         except Exception as e:  # parameters botocore cannot serialise: the suite's bug
             raise RuntimeError(f"botocore did not send {operation}: {e}") from e
-        add_recursion_detection_header(params=request)  # X-Amzn-Trace-Id inside Lambda
-        headers = dict(request["headers"])
-        body = request["body"]
-        invocation = str(uuid.uuid4())
-        return self._with_retries(
-            lambda attempt: self._sdk_read(
-                model, self._send(operation, headers, body, invocation=invocation, attempt=attempt)
-            )
-        )
+        send = self._attempts(operation, dict(request["headers"]), request["body"])
+        return self._with_retries(lambda attempt: self._sdk_read(model, send(attempt)))
 
     def _sdk_read(self, model: Any, outcome: Outcome) -> Outcome:
         """The error code botocore's parser reads from an error answer (what a boto3
@@ -258,15 +251,19 @@ class EndpointClient:
         target_header = f"{self._target_prefix}.{operation}" if target is None else target
         if target_header:
             headers["X-Amz-Target"] = target_header
-        invocation = str(uuid.uuid4())
-        outcome = self._with_retries(
-            lambda attempt: self._send(
-                operation, headers, data, sign=sign, invocation=invocation, attempt=attempt
-            )
-        )
+        outcome = self._with_retries(self._attempts(operation, headers, data, sign))
         return self._observed(Sent(operation, body, True, target, content_type, sign), outcome)
 
     # -- the wire ------------------------------------------------------------------
+    def _attempts(
+        self, operation: str, headers: dict[str, str], body: bytes, sign: bool = True
+    ) -> Callable[[int], Outcome]:
+        """Sends one call's attempt number N: all attempts share one invocation id."""
+        invocation = str(uuid.uuid4())
+        return lambda attempt: self._send(
+            operation, headers, body, sign=sign, invocation=invocation, attempt=attempt
+        )
+
     def _send(
         self,
         operation: str,
@@ -280,17 +277,14 @@ class EndpointClient:
         """One attempt: botocore's headers and signature on ``body``, the raw answer read.
         Retries of one call keep its invocation id and count up, as botocore's do."""
         url = self._request_url
-        request = AWSRequest(
-            method="POST",
-            url=url,
-            data=body,
-            headers={
-                **headers,
-                "User-Agent": self._user_agent,
-                "amz-sdk-invocation-id": invocation,
-                "amz-sdk-request": f"attempt={attempt}",  # as botocore sends it, retries off
-            },
-        )
+        common = {
+            **headers,
+            "User-Agent": self._user_agent,
+            "amz-sdk-invocation-id": invocation,
+            "amz-sdk-request": f"attempt={attempt}",  # as botocore sends it, retries off
+        }
+        add_recursion_detection_header(params={"headers": common})  # in Lambda, as botocore
+        request = AWSRequest(method="POST", url=url, data=body, headers=common)
         if sign:
             SigV4Auth(self.credentials, self._signing_name, self.region).add_auth(request)
         sent = dict(request.headers.items())

@@ -442,3 +442,23 @@ def test_a_throttled_call_is_retried_as_botocore_retries_it(server_of):
     ]
     assert len({r.headers["amz-sdk-invocation-id"] for r in server.received}) == 1
     assert len({json.loads(r.body)["ClientToken"] for r in server.received}) == 1
+
+
+def test_a_raw_call_carries_the_headers_a_botocore_call_does(server_of, monkeypatch):
+    """Only the body differs between the two paths: botocore's common headers (user
+    agent, retry and, inside Lambda, trace headers) go on raw requests too."""
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "f")
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", "Root=1-5759e988-bd862e3fe1be46a994272793")
+    server = server_of(lambda _: response())
+    ours = EndpointClient(server.url, "us-east-1", dummy_credentials())
+    try:
+        ours.call("RequestPhoneNumber", PARAMS)
+        ours.call_raw("RequestPhoneNumber", {"not": "modelled"})
+    finally:
+        ours.close()
+    botocore_call, raw_call = server.received
+    differ = {"authorization", "x-amz-date", "amz-sdk-invocation-id", "content-length"}
+    assert {k for k in raw_call.headers if k not in differ} == {
+        k for k in botocore_call.headers if k not in differ
+    }
+    assert raw_call.headers["x-amzn-trace-id"] == botocore_call.headers["x-amzn-trace-id"]
