@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from . import evidence
 from .client import Outcome
 from .exchange import Exchange
 from .reproduce import boto3_snippet, curl_command
@@ -25,9 +26,9 @@ from .reproduce import boto3_snippet, curl_command
 LEVELS = ("must", "should", "compat", "strict")
 LEVEL_MEANING = {
     "must": "guaranteed by the model and the awsJson1_0 protocol",
-    "should": "documented behaviour of the real service",
+    "should": "documented, or observed by code tested against the real service",
     "compat": "what SDKs (boto3) need to work with the endpoint",
-    "strict": "exactly what the model's defaults prescribe, where other values are tolerable",
+    "strict": "plausible but never observed on the real service",
 }
 
 
@@ -37,6 +38,11 @@ class Invariant:
     title: str
     level: str
     description: str
+
+    @property
+    def evidence(self) -> tuple[evidence.Claim, ...]:
+        """What the invariant relies on, each claim with its sources (evidence.json)."""
+        return evidence.claims(self.id)
 
 
 REGISTRY: dict[str, Invariant] = {}
