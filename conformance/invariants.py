@@ -139,3 +139,17 @@ def load_registry() -> dict[str, Invariant]:
         if module.name.startswith("test_"):
             importlib.import_module(f"{suite.__name__}.{module.name}")
     return REGISTRY
+
+
+def invariant_table() -> str:
+    """The README's table of invariants, from the registry and evidence.json: id, level,
+    title and the sources of its claims (reference-style links, defined below the
+    table), so the README cannot drift from either."""
+    rows = ["| id | level | what it asserts | evidence |", "| --- | --- | --- | --- |"]
+    cited: dict[str, str] = {}
+    for inv in sorted(load_registry().values(), key=lambda i: (LEVELS.index(i.level), i.id)):
+        keys = {s.key: s for claim in inv.evidence for s in claim.sources}
+        cited.update((s.key, s.url) for s in keys.values() if s.url)
+        links = ", ".join(f"[{k}]" if keys[k].url else f"{k} (no source)" for k in keys)
+        rows.append(f"| {inv.id} | {inv.level} | {inv.title} | {links} |")
+    return "\n".join([*rows, "", *(f"[{key}]: {url}" for key, url in sorted(cited.items()))])

@@ -101,10 +101,21 @@ class Ledger:
                 if new and self.guard is not None:
                     self.guard.count()
 
+    def allows(self, body: Any) -> bool:
+        """Whether the spend guard would let ``body`` through (always, off real AWS)."""
+        return self.guard is None or self.guard.admit(body)
+
     def admit(self, body: Any) -> None:
         """Reject the current example (never sent) if the spend guard refuses ``body``."""
-        if self.guard is not None and not self.guard.admit(body):
+        if not self.allows(body):
             reject()  # not a SIMULATOR request, or the cap on real numbers is reached
+
+    def adopt(self, number_id: str) -> None:
+        """Hold a number the run did not knowingly create (a hidden second number
+        found by a check), so that it is released like the others."""
+        with self._lock:
+            self._ids[number_id] = None
+            self._save()
 
     def request(self, params: dict[str, Any]) -> Outcome:
         self.admit(params)
@@ -119,6 +130,33 @@ class Ledger:
         return outcome
 
     # -- releasing -------------------------------------------------------------------
+    def release(self, number_id: str) -> Outcome:
+        """ReleasePhoneNumber as it is (deletion protection left alone); a number
+        released so is no longer held, so it is not released a second time."""
+        outcome = self.client.call("ReleasePhoneNumber", {"PhoneNumberId": number_id})
+        if outcome.ok:
+            self._forget(number_id)
+        return outcome
+
+    def _forget(self, number_id: str) -> None:
+        with self._lock:
+            self._ids.pop(number_id, None)
+            self._save()
+
+    def _on_its_way_out(self, number_id: str) -> bool:
+        """Whether the service already treats the number as released: not found, or
+        described DISASSOCIATING or DELETED (a release still settling)."""
+        described = self.client.call("DescribePhoneNumbers", {"PhoneNumberIds": [number_id]})
+        if described.error_code == "ResourceNotFoundException":
+            return True
+        numbers = described.body.get("PhoneNumbers") if isinstance(described.body, dict) else None
+        return described.ok and any(
+            isinstance(n, dict)
+            and n.get("PhoneNumberId") == number_id
+            and n.get("Status") in ("DISASSOCIATING", "DELETED")
+            for n in numbers or []
+        )
+
     def release_all(self) -> list[str]:
         """Release every noted number; returns (and keeps listed) those still held."""
         with self._lock:
@@ -130,10 +168,12 @@ class Ledger:
                 {"PhoneNumberId": number_id, "DeletionProtectionEnabled": False},
             )
             released = self.client.call("ReleasePhoneNumber", {"PhoneNumberId": number_id})
-            if released.ok or released.error_code == "ResourceNotFoundException":
-                with self._lock:
-                    self._ids.pop(number_id, None)
-                    self._save()
+            if (
+                released.ok
+                or released.error_code == "ResourceNotFoundException"
+                or (released.status is not None and self._on_its_way_out(number_id))
+            ):
+                self._forget(number_id)
             else:
                 left.append(number_id)
         return left

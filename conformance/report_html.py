@@ -1,13 +1,17 @@
 """``report.html``: the report as one self-contained page a person can read.
 
 Rendered from the report.json dictionary alone (so a published report.json can be
-re-rendered), with the standard library: inline CSS, no script, no external URL, so
-nothing is fetched at view time. Failures are ``<details>`` elements that expand to
-the message, the minimal input, the reproducers and the raw exchange.
+re-rendered), with the standard library: inline CSS, no script, no external resource,
+so nothing is fetched at view time. Failures are ``<details>`` elements that expand to
+the message, the minimal input, the reproducers and the raw exchange. Beside each
+invariant, a ``<details>`` lists the claims it rests on with their sources as links.
 
 Everything that comes from the report is escaped, for text and attributes alike: the
 endpoint under test controls response bodies, headers and error messages, and a page
 that ran what an endpoint sent would turn a conformance report into an attack vector.
+Control characters are shown as ``\\xNN``; bytes that are not UTF-8 as their base64
+(``report_json.bytes_form``). The only links out of the page are evidence sources, and
+only ``http``/``https`` ones: following one is the reader's choice, nothing is fetched.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .invariants import LEVEL_MEANING, LEVELS
-from .results import minimality, verdict
+from .report_json import BYTES_KEY, is_bytes_form, minimality, reportable, verdict
 
 STATUSES = ("passed", "failed", "skipped")
 MAX_BODY = 20_000  # characters of one body shown; the rest is in report.json
@@ -65,12 +69,29 @@ details > summary .first { font-weight: 400; }
 .label { font-weight: 600; margin: .5rem 0 0; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
 dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
+#settings span + span::before { content: " · "; }
+details.evidence { margin-top: .2rem; font-size: .9rem; }
+details.evidence > summary { font-weight: 400; color: var(--muted); padding: 0; }
+details.evidence ul { margin: .2rem 0 .2rem 1.1rem; padding: 0; }
+details.evidence li { margin: .15rem 0; }
+details.evidence .sources > * { display: block; margin: .1rem 0 0 .2rem; }
+.kind { display: inline-block; font-size: .72rem; line-height: 1.3; padding: 0 .3rem;
+  margin-right: .25rem; border-radius: 3px; border: 1px solid var(--line);
+  background: var(--soft); color: var(--muted); text-transform: lowercase; }
+.kind.model, .kind.protocol { border-color: #8fd3a0; }
+.kind.documentation, .kind.live { border-color: #9ec5f8; }
+.kind.sdk { border-color: #e6c46b; } .kind.none { border-color: #f0a5a0; }
 """
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def esc(value: Any) -> str:
-    """Text of any value, safe in element content and in quoted attribute values."""
-    return html.escape(value if isinstance(value, str) else str(value), quote=True)
+    """Text of any value, safe in element content and in quoted attribute values;
+    control characters (a NUL in a body) are shown as ``\\xNN``, not passed on."""
+    text = html.escape(value if isinstance(value, str) else str(value), quote=True)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def anchor(prefix: str, invariant_id: Any) -> str:
@@ -78,7 +99,17 @@ def anchor(prefix: str, invariant_id: Any) -> str:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    return json.dumps(reportable(value), indent=2, ensure_ascii=False, sort_keys=True)
+
+
+def _body(value: Any) -> str:
+    """A body or header value as shown: its text, or what its bytes form stands for."""
+    value = reportable(value)
+    if isinstance(value, str):
+        return value
+    if is_bytes_form(value):
+        return f"<bytes, not UTF-8; base64: {value[BYTES_KEY]}>"
+    return _json(value)
 
 
 def _clip(text: str) -> str:
@@ -93,15 +124,15 @@ def exchange_text(exchange: Any) -> str:
         return _clip(_json(exchange))
     request = exchange["request"]
     lines = [f"{request.get('method', 'POST')} {request.get('url', '')}"]
-    lines += [f"{k}: {v}" for k, v in (request.get("headers") or {}).items()]
-    lines += ["", _clip(str(request.get("body", ""))), ""]
+    lines += [f"{k}: {_body(v)}" for k, v in (request.get("headers") or {}).items()]
+    lines += ["", _clip(_body(request.get("body", ""))), ""]
     response = exchange.get("response")
     if not isinstance(response, dict):
         lines.append(f"<no response: {exchange.get('error')}>")
     else:
         lines.append(f"HTTP {response.get('status')}")
-        lines += [f"{k}: {v}" for k, v in (response.get("headers") or {}).items()]
-        lines += ["", _clip(str(response.get("body", "")))]
+        lines += [f"{k}: {_body(v)}" for k, v in (response.get("headers") or {}).items()]
+        lines += ["", _clip(_body(response.get("body", "")))]
     return "\n".join(lines)
 
 
@@ -134,9 +165,20 @@ def _repeat_command(report: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def _seconds(value: Any) -> str | None:
+    return f"{value:g} s" if isinstance(value, int | float) else None
+
+
 def _header(report: dict[str, Any], summary: dict[str, int]) -> list[str]:
     target = report.get("target") or {}
     total = sum(summary.get(s, 0) for s in STATUSES)
+    settings = [
+        ("seed", report.get("seed")),
+        ("profile", report.get("profile") or "default"),
+        ("gate level", report.get("gate_level")),
+        ("settle timeout", _seconds(report.get("settle_timeout"))),
+        ("started", report.get("started", "")),
+    ]
     return [
         "<header>",
         "<h1>PinpointSMSVoiceV2 conformance report</h1>",
@@ -144,9 +186,14 @@ def _header(report: dict[str, Any], summary: dict[str, int]) -> list[str]:
         f'<span class="muted">({esc(target.get("kind", ""))})</span></p>',
         f'<p id="verdict" class="verdict {_verdict_class(summary)}">{esc(verdict(summary))}</p>',
         f'<p id="counts">{summary.get("passed", 0)} passed, {summary.get("failed", 0)} failed, '
-        f"{summary.get('skipped', 0)} skipped of {total} invariants "
-        f'<span class="muted">(seed {esc(report.get("seed"))}, '
-        f"started {esc(report.get('started', ''))})</span></p>",
+        f"{summary.get('skipped', 0)} skipped of {total} invariants</p>",
+        '<p id="settings" class="muted">'
+        + "".join(
+            f'<span data-setting="{esc(name)}">{esc(name)} <code>{esc(value)}</code></span>'
+            for name, value in settings
+            if value is not None
+        )
+        + "</p>",
         "</header>",
     ]
 
@@ -183,8 +230,8 @@ def _matrix(invariants: list[dict[str, Any]]) -> list[str]:
 def _invariant_table(invariants: list[dict[str, Any]]) -> list[str]:
     out = [
         '<section id="invariants"><h2>All invariants</h2><table><thead><tr>'
-        "<th>id</th><th>level</th><th>what it asserts</th><th>status</th><th>examples</th>"
-        "<th>note</th></tr></thead><tbody>"
+        "<th>id</th><th>level</th><th>what it asserts, and why</th><th>status</th>"
+        "<th>examples</th><th>note</th></tr></thead><tbody>"
     ]
     for entry in sorted(invariants, key=lambda e: (_level_rank(e), str(e.get("id")))):
         status = str(entry.get("status", ""))
@@ -194,12 +241,47 @@ def _invariant_table(invariants: list[dict[str, Any]]) -> list[str]:
             shown = f'<a href="#{anchor("fail-", ident)}">{shown}</a>'
         out.append(
             f'<tr id="{anchor("inv-", ident)}"><td><code>{shown}</code></td>'
-            f"<td>{esc(entry.get('level', ''))}</td><td>{esc(entry.get('title', ''))}</td>"
+            f"<td>{esc(entry.get('level', ''))}</td><td>{esc(entry.get('title', ''))}"
+            f"{_evidence(entry.get('evidence'), ident)}</td>"
             f'<td class="status {esc(status)}">{esc(status)}</td>'
             f"<td>{esc(entry.get('examples', ''))}</td><td>{esc(entry.get('note', ''))}</td></tr>"
         )
     out.append("</tbody></table></section>")
     return out
+
+
+def _evidence(claims: Any, invariant_id: Any) -> str:
+    """The claims an invariant rests on, folded: each with its sources as links."""
+    items = [c for c in claims or [] if isinstance(c, dict)]
+    if not items:
+        return ""
+    listed = "".join(
+        f"<li>{esc(claim.get('claim', ''))}"
+        f'<span class="sources">{"".join(_source(s) for s in claim.get("sources") or [])}'
+        "</span></li>"
+        for claim in items
+    )
+    said = f"{len(items)} claim{'' if len(items) == 1 else 's'}"
+    return (
+        f'<details class="evidence" id="{anchor("evidence-", invariant_id)}">'
+        f"<summary>evidence: {said}</summary><ul>{listed}</ul></details>"
+    )
+
+
+def _source(source: Any) -> str:
+    """One source: its kind as a label, its title linked to its URL (http/https only)."""
+    if not isinstance(source, dict):
+        return ""
+    kind = str(source.get("kind", ""))
+    label = f'<span class="kind {esc(re.sub(r"[^a-z]", "", kind))}">{esc(kind)}</span>'
+    title = esc(source.get("title") or source.get("key") or "")
+    url = str(source.get("url", ""))
+    if re.match(r"https?://", url, re.I):
+        return (
+            f'<a class="source" href="{esc(url)}" rel="noreferrer" '
+            f'data-key="{esc(source.get("key", ""))}">{label}{title}</a>'
+        )
+    return f'<span class="unlinked" data-key="{esc(source.get("key", ""))}">{label}{title}</span>'
 
 
 def _failure_case(failure: dict[str, Any], n: int, of: int) -> list[str]:
@@ -304,6 +386,7 @@ def _run_details(report: dict[str, Any]) -> list[str]:
         ("repeat", _repeat_command(report)),
         ("profile", report.get("profile") or "default"),
         ("gate level", report.get("gate_level")),
+        ("settle timeout", _seconds(report.get("settle_timeout"))),
         ("started", report.get("started")),
         ("duration", f"{report.get('duration_s')} s"),
         ("exit status", report.get("exit_status")),

@@ -4,12 +4,16 @@ Fed by pytest's report hooks (which also carry results back from xdist workers),
 written at session end whatever the exit status, so an interrupted run still leaves a
 report of what did run: ``report.json`` (valid against ``report.schema.json``, shipped
 beside this module), ``report.html`` (one self-contained page) and ``badge.svg``.
+
+What arrives here (failures, parity differences) passes through ``reportable`` first,
+so raw bytes and other values JSON cannot hold never reach the report's dictionary.
+The report as a document (schema, verdict, minimality) is ``report_json``; writing its
+files is ``report_files``; both are re-exported here for existing callers.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
-import json
 import platform
 import time
 from dataclasses import dataclass, field
@@ -21,6 +25,15 @@ import hypothesis
 import strategies
 
 from .invariants import LEVELS, load_registry
+from .parity import merge
+from .report_files import REPORT_FILES as REPORT_FILES
+from .report_files import write_report_files as write_report_files
+from .report_json import SCHEMA_PATH as SCHEMA_PATH
+from .report_json import load_schema as load_schema
+from .report_json import minimality as minimality
+from .report_json import reportable
+from .report_json import validate_report as validate_report
+from .report_json import verdict as verdict
 from .targets import Target
 
 try:
@@ -29,70 +42,6 @@ except importlib.metadata.PackageNotFoundError:  # run from a source tree, not i
     SUITE_VERSION = "unknown"
 MAX_LISTED = 25
 _RANK = {"pending": -1, "passed": 0, "skipped": 1, "failed": 2}
-SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
-REPORT_FILES = ("report.json", "report.html", "badge.svg")
-
-
-def minimality(failure: dict[str, Any]) -> tuple[int, str]:
-    """How small a failure's input is; the smaller key is the more minimal example.
-
-    'Minimal' means the shortest input in canonical JSON (keys sorted, no spaces), ties
-    broken by that text: the shortlex order Hypothesis shrinks by, applied to what the
-    report shows. An input of ``None`` (no request body) is the smallest of all.
-    """
-    if failure.get("input") is None:
-        return (0, "")
-    text = json.dumps(failure["input"], sort_keys=True, separators=(",", ":"), default=str)
-    return (len(text), text)
-
-
-def verdict(summary: dict[str, int]) -> str:
-    """The one-line verdict of a run from its ``summary`` counts."""
-    if summary.get("failed"):
-        return f"DOES NOT CONFORM ({_invariants(summary['failed'])} failed)"
-    if not summary.get("passed"):
-        return f"NOTHING CHECKED ({_invariants(summary.get('skipped', 0))} skipped)"
-    if summary.get("skipped"):
-        return f"CONFORMS on what was checked; {_invariants(summary['skipped'])} skipped"
-    return "CONFORMS"
-
-
-def _invariants(n: int) -> str:
-    return f"{n} invariant{'' if n == 1 else 's'}"
-
-
-def load_schema() -> dict[str, Any]:
-    """The JSON Schema of report.json (draft 2020-12)."""
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text())
-    return schema
-
-
-def validate_report(report: dict[str, Any]) -> None:
-    """Raise ``jsonschema.ValidationError`` unless ``report`` follows the schema."""
-    import jsonschema
-
-    jsonschema.Draft202012Validator(load_schema()).validate(report)
-
-
-def write_report_files(report: dict[str, Any], directory: str | Path) -> list[Path]:
-    """Write report.json, report.html and badge.svg of ``report`` into ``directory``
-    (report.json first: it is written even if rendering the others fails)."""
-    from .badge import render_badge  # these two read ``verdict`` from here
-    from .report_html import render_html
-
-    path = Path(directory)
-    path.mkdir(parents=True, exist_ok=True)
-    written = []
-    renderers = (
-        lambda: json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-        lambda: render_html(report),
-        lambda: render_badge(report),
-    )
-    for name, render in zip(REPORT_FILES, renderers, strict=True):
-        out = path / name
-        out.write_text(render(), encoding="utf-8")
-        written.append(out)
-    return written
 
 
 @dataclass
@@ -131,6 +80,7 @@ class RunResults:
     seed: Any
     profile: str | None
     gate_level: str
+    settle_timeout: float  # --settle-timeout in force, seconds
     started: float = field(default_factory=time.time)
     duration_s: float = 0.0
     exit_status: int | None = None
@@ -150,6 +100,10 @@ class RunResults:
         if invariant_id is not None and invariant_id in self.invariants:
             self.invariants[invariant_id].examples += (stats or {}).get("examples", 0)
 
+    def add_differences(self, entries: list[dict[str, Any]] | None) -> None:
+        """Parity differences sent along with a test report, each listed once."""
+        merge(self.differences, reportable(entries or []))
+
     def expect(self, invariant_id: str) -> None:
         """A collected invariant: reported even if the run ends before it runs."""
         self.invariants.setdefault(invariant_id, InvariantResult(invariant_id, "pending"))
@@ -166,7 +120,7 @@ class RunResults:
             status, note = "skipped", _skip_reason(report)
         else:
             status, note = "passed", None
-        result.add(status, failures, note)
+        result.add(status, reportable(failures or []), note)
 
     def finish(self, exit_status: int) -> None:
         self.exit_status = int(exit_status)
@@ -194,6 +148,7 @@ class RunResults:
             "seed": self.seed,
             "profile": self.profile,
             "gate_level": self.gate_level,
+            "settle_timeout": self.settle_timeout,
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
             "duration_s": self.duration_s,
             "exit_status": self.exit_status,
@@ -218,6 +173,7 @@ class RunResults:
             "level": meta.level if meta else "",
             "status": result.status,
             "examples": result.examples,
+            "evidence": [claim.to_dict() for claim in meta.evidence] if meta else [],
         }
         if result.note:
             entry["note"] = result.note

@@ -52,7 +52,7 @@ from typing import Any
 from botocore import xform_name
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
-from botocore.model import Shape
+from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from .client import EndpointClient, Outcome, _read
 from .exchange import Exchange
@@ -406,14 +406,13 @@ def _error_body(response: Any) -> dict[str, Any]:
 
 
 def _to_wire(shape: Shape, value: Any) -> Any:
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, dict):
-        members = shape.members  # type: ignore[attr-defined]
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
+        members = shape.members
         return {k: _to_wire(members[k], v) if k in members else _plain(v) for k, v in value.items()}
-    if kind == "list" and isinstance(value, list):
-        return [_to_wire(shape.member, v) for v in value]  # type: ignore[attr-defined]
-    if kind == "map" and isinstance(value, dict):
-        return {k: _to_wire(shape.value, v) for k, v in value.items()}  # type: ignore[attr-defined]
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [_to_wire(shape.member, v) for v in value]
+    if isinstance(shape, MapShape) and isinstance(value, dict):
+        return {k: _to_wire(shape.value, v) for k, v in value.items()}
     return _plain(value)
 
 

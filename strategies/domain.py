@@ -5,6 +5,11 @@ would send. Every value it proposes is checked against the model when the strate
 built, so a model update that disagrees fails loudly instead of producing invalid
 "valid" inputs. Only facts from ``shared/aws-behavior.md`` are used (SIMULATOR numbers
 exist in the US for TRANSACTIONAL traffic), and only enum values the model still has.
+
+Given service limits (``strategies.limits``, by path), a refinement keeps its values
+within them too: the same readable tags less those the service may refuse
+(``alice@example.com``: ``@`` is not a tag character), the service's maximum as the
+full tag list. Without limits it draws exactly what it always drew.
 """
 
 from __future__ import annotations
@@ -12,14 +17,15 @@ from __future__ import annotations
 import functools
 import random
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pycountry
-from botocore.model import Shape, StructureShape
+from botocore.model import ListShape, Shape, StructureShape
 from hypothesis import strategies as st
 
+from .limits import MaxItems, ServiceLimit, accepts
 from .model import enum_values
 from .oracle import check_value
 from .patterns import compile_pattern
@@ -106,39 +112,47 @@ def _request_phone_number(generic: ValueCompiler, root: StructureShape) -> Refin
     tokens = weighted((2, uuids), (1, generic.compile(token, "ClientToken")))
 
     tag_list = _member(root, "Tags")
-    tag_shape = tag_list.member  # type: ignore[attr-defined]
+    if not isinstance(tag_list, ListShape):
+        raise ValueError(f"the model's Tags is a {tag_list.type_name}, not a list")
+    tag_shape = tag_list.member
     key_shape, value_shape = _member(tag_shape, "Key"), _member(tag_shape, "Value")
-    lo, hi = tag_list.metadata.get("min", 0), tag_list.metadata.get("max")
-    realistic = _realistic_tag_lists(
-        _checked(key_shape, list(_TAG_KEYS)), _checked(value_shape, list(_TAG_VALUES)), lo
-    )
+    limits = generic.limits
+    lo, hi = tag_list.metadata.get("min", 0), _most_items(tag_list, limits.get("Tags", ()))
+    keys = _accepted(limits.get("Tags[].Key", ()), _checked(key_shape, list(_TAG_KEYS)))
+    values = _accepted(limits.get("Tags[].Value", ()), _checked(value_shape, list(_TAG_VALUES)))
+    realistic = _realistic_tag_lists(keys, values, lo)
     generic_tag = generic.compile(tag_shape, "Tags[]")
     # Readable tags most of the time, adversarial generic ones often, the full list now and
     # then (one tag list in seven): every request and answer that carries 200 tags costs
     # botocore three times as much as a short one, and the boundary needs only a few a run.
     tag_options = [
-        (4, drawn_from(_checked(tag_list, realistic))),
+        (4, drawn_from(_accepted(limits.get("Tags", ()), _checked(tag_list, realistic)))),
         (2, st.lists(generic_tag, min_size=lo, max_size=lo + 4, unique_by=_key)),
     ]
     if hi is not None:
         _checked(tag_list, [_full_tags(hi)])
+        if _accepted(limits.get("Tags", ()), [_full_tags(hi)]) == []:
+            raise ValueError(f"a full list of {hi} tags is outside the service limits")
         # builds, not just(list): a 200-tag literal makes every repr of the strategy huge
         tag_options.append((1, st.builds(_full_tags, st.just(hi))))
     tags = weighted(*tag_options)
 
     overrides = {"IsoCountryCode": countries, "ClientToken": tokens, "Tags": tags}
-    return Refinement(overrides, [_simulator_success(root, overrides)])
+    return Refinement(overrides, [_simulator_success(root, overrides, limits)])
 
 
-def _simulator_success(root: StructureShape, overrides: dict[str, Strategy]) -> Strategy:
+def _simulator_success(
+    root: StructureShape, overrides: dict[str, Strategy], limits: Mapping[str, Sequence[Any]]
+) -> Strategy:
     """The one request known to succeed on real AWS at no cost: a US simulator number."""
     capability = _member(root, "NumberCapabilities")
+    capabilities = _checked(capability, [["SMS"], ["VOICE"], ["SMS", "VOICE"], ["VOICE", "SMS"]])
     fixed = {
         "IsoCountryCode": st.just(_checked(_member(root, "IsoCountryCode"), ["US"])[0]),
         "MessageType": st.just(_checked(_member(root, "MessageType"), ["TRANSACTIONAL"])[0]),
         "NumberType": st.just(_checked(_member(root, "NumberType"), ["SIMULATOR"])[0]),
         "NumberCapabilities": st.sampled_from(
-            _checked(capability, [["SMS"], ["VOICE"], ["SMS", "VOICE"], ["VOICE", "SMS"]])
+            _accepted(limits.get("NumberCapabilities", ()), capabilities)
         ).map(list),  # a list of its own: a caller that changes it changes no later example
     }
     optional = {
@@ -167,6 +181,20 @@ def _itself(strategy: Strategy) -> Strategy:
 def _full_tags(count: int) -> list[dict[str, str]]:
     """A full tag list that people would write: tag-000 = value-0, ..."""
     return [{"Key": f"tag-{i:03d}", "Value": f"value-{i}"} for i in range(count)]
+
+
+def _most_items(shape: Shape, limits: Sequence[ServiceLimit]) -> int | None:
+    """The most items a list may hold: the model's maximum, or the service's if less."""
+    most: int | None = shape.metadata.get("max")
+    for limit in limits:
+        if isinstance(limit, MaxItems):
+            most = limit.maximum if most is None else min(most, limit.maximum)
+    return most
+
+
+def _accepted(limits: Sequence[ServiceLimit], values: list[Any]) -> list[Any]:
+    """The ``values`` within the service ``limits`` (all of them, without limits)."""
+    return [value for value in values if accepts(limits, value)] if limits else values
 
 
 def _key(tag: dict[str, Any]) -> Any:
@@ -220,9 +248,16 @@ _REFINERS: dict[tuple[str, str], Callable[[ValueCompiler, StructureShape], Refin
 }
 
 
-def refinement(service: str, operation: str, root: Shape, wire: bool) -> Refinement:
-    """The registered refinement of an operation, or an empty one."""
+def refinement(
+    service: str,
+    operation: str,
+    root: Shape,
+    wire: bool,
+    limits: Mapping[str, Sequence[ServiceLimit]] | None = None,
+) -> Refinement:
+    """The registered refinement of an operation, or an empty one; with service
+    ``limits`` (by path template), one whose values are within them."""
     refiner = _REFINERS.get((service, operation))
     if refiner is None or not isinstance(root, StructureShape):
         return Refinement()
-    return refiner(ValueCompiler(wire=wire), root)
+    return refiner(ValueCompiler(wire=wire, limits=limits or {}), root)

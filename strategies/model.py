@@ -46,6 +46,7 @@ def operation_model(operation: str, service: str = DEFAULT_SERVICE) -> Operation
 
 
 def input_shape(operation: str, service: str = DEFAULT_SERVICE) -> Shape:
+    """The operation's input shape; ValueError if it takes no input."""
     shape = operation_model(operation, service).input_shape
     if shape is None:
         raise ValueError(f"{service}.{operation} takes no input")
@@ -53,6 +54,7 @@ def input_shape(operation: str, service: str = DEFAULT_SERVICE) -> Shape:
 
 
 def output_shape(operation: str, service: str = DEFAULT_SERVICE) -> Shape | None:
+    """The operation's output shape, or None if it answers nothing."""
     return operation_model(operation, service).output_shape
 
 

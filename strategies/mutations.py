@@ -17,10 +17,11 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import strategies as st
 
 from .model import DEFAULT_SERVICE, enum_values, input_shape, is_union
+from .paths import Step, item_path, member_path, shape_at, template_steps
 from .patterns import ANY_CHARACTER, compile_pattern, sized_text
 from .pools import copied
 from .valid import valid_strategy
-from .values import Step, ValueCompiler, item_path, member_path, shape_at, template_steps
+from .values import ValueCompiler
 from .violation import Constraint, InvalidInput, Violation
 
 Strategy = st.SearchStrategy[Any]

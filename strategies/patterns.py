@@ -452,4 +452,5 @@ def _extend(value: str, length: int) -> str:
 
 @functools.cache
 def compile_pattern(source: str) -> Pattern:
+    """A Smithy ``pattern`` (ECMA-262, unanchored) ready to check and generate strings."""
     return Pattern(source=source, python=translate(source))

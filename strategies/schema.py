@@ -101,6 +101,8 @@ def _bounds(out: dict[str, Any], lo_key: str, hi_key: str, lo: Any, hi: Any) -> 
 
 @functools.cache
 def input_schema(operation: str, service: str = DEFAULT_SERVICE) -> dict[str, Any]:
+    """JSON Schema (2020-12) of the operation's input as a wire body: the model's
+    constraints only, not the service limits beyond them."""
     return shape_schema(input_shape(operation, service))
 
 

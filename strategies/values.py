@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import itertools
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import strategies as st
 
+from .limits import (
+    AllowedCharacters,
+    MaxItems,
+    ServiceLimit,
+    UniqueItems,
+    accepts,
+    canonical,
+)
 from .model import enum_values, is_union
-from .patterns import ANY_CHARACTER, choose, compile_pattern, sized_text
+from .paths import item_path, member_path
+from .patterns import ANY_CHARACTER, LINE_TERMINATORS, choose, compile_pattern, sized_text
 from .pools import drawn_from, weighted_pool
 
 Strategy = st.SearchStrategy[Any]
@@ -32,72 +41,27 @@ _EPOCH_MIN = datetime.datetime(2000, 1, 1)
 _EPOCH_MAX = datetime.datetime(2100, 1, 1)
 
 
-def member_path(parent: str, name: str) -> str:
-    return f"{parent}.{name}" if parent else name
-
-
-def item_path(parent: str) -> str:
-    return f"{parent}[]"
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of a path template: into a member, a list item or a map value."""
-
-    kind: str  # "member", "item" or "value" (map value)
-    name: str = ""
-
-
-def template_steps(template: str) -> list[Step]:
-    """The steps of a path template as ``member_path`` and ``item_path`` write it
-    (``Tags[].Key``; ``*`` for a map value)."""
-    steps: list[Step] = []
-    for part in template.split("."):
-        if part == "*":
-            steps.append(Step("value"))
-            continue
-        m = re.fullmatch(r"([^\[]+)((?:\[\])*)", part)
-        if m is None:
-            raise ValueError(f"not a path template: {template!r}")
-        steps.append(Step("member", m[1]))
-        steps.extend(Step("item") for _ in range(len(m[2]) // 2))
-    return steps
-
-
-def shape_at(root: Shape, template: str) -> Shape:
-    """The shape a path template leads to from ``root``; ValueError if there is none."""
-    shape = root
-    for step in template_steps(template):
-        if step.kind == "member" and isinstance(shape, StructureShape):
-            if step.name not in shape.members:
-                raise ValueError(f"{root.name} has no member {template!r}")
-            shape = shape.members[step.name]
-        elif step.kind == "item" and isinstance(shape, ListShape):
-            shape = shape.member
-        elif step.kind == "value" and isinstance(shape, MapShape):
-            shape = shape.value
-        else:
-            raise ValueError(f"{root.name} has no member {template!r}")
-    return shape
-
-
 @dataclass
 class ValueCompiler:
     """Builds valid-value strategies for shapes.
 
     ``wire`` picks the JSON wire form (epoch-number timestamps, base64 blobs) over the
     boto3 keyword form (``datetime``, ``bytes``). ``overrides`` replaces the strategy of
-    a member, keyed by path template. ``lean`` keeps strings and lists at their smallest
+    a member, keyed by path template. ``limits`` (service limits by path template, from
+    ``strategies.limits``) keeps the values of those members within them: lists no longer
+    than the service's maximum, unique items, strings of the allowed characters without
+    a forbidden prefix. ``lean`` keeps strings and lists at their smallest
     legal sizes, for elements of deliberately full lists.
     """
 
     wire: bool = False
     overrides: Mapping[str, Strategy] = field(default_factory=dict)
     lean: bool = False
+    limits: Mapping[str, Sequence[ServiceLimit]] = field(default_factory=dict)
     _depth: dict[str, int] = field(default_factory=dict)
 
     def lean_copy(self) -> ValueCompiler:
-        return ValueCompiler(wire=self.wire, overrides={}, lean=True)
+        return ValueCompiler(wire=self.wire, overrides={}, lean=True, limits=self.limits)
 
     def compile(self, shape: Shape, path: str = "") -> Strategy:
         if path in self.overrides:
@@ -115,11 +79,14 @@ class ValueCompiler:
             return self._structure(shape, path, too_deep)
         if isinstance(shape, ListShape):
             element = self.compile(shape.member, item_path(path))
+            limits = self.limits.get(path, ())
+            if limits:
+                return self._limited_lists(shape, element, item_path(path), too_deep, limits)
             return self._sized_lists(shape, element, item_path(path), too_deep)
         if isinstance(shape, MapShape):
             return self._map(shape, path, too_deep)
         if kind == "string":
-            return self.string(shape)
+            return self.string(shape, path)
         if kind == "boolean":
             return st.booleans()
         if kind in ("integer", "long"):
@@ -138,20 +105,58 @@ class ValueCompiler:
             st.none(), st.booleans(), st.integers(), st.text(ANY_CHARACTER)
         )  # document
 
-    def string(self, shape: Shape) -> st.SearchStrategy[str]:
-        """Valid strings: an enum member, or text within the length bounds and pattern."""
+    def string(self, shape: Shape, path: str = "") -> st.SearchStrategy[str]:
+        """Valid strings: an enum member, or text within the length bounds and pattern
+        (and within the service limits on ``path``, if any)."""
+        limits = self.limits.get(path, ())
+        if limits:
+            return self._limited_string(shape, limits)
         if enum_values(shape):
             return st.sampled_from(enum_values(shape))
         lo = shape.metadata.get("min", 0)
-        hi = shape.metadata.get("max")
         pattern = shape.metadata.get("pattern")
-        if self.lean:  # small; a composite pattern (\+?[0-9]{1,15}) needs room to match
-            simple = pattern is None or compile_pattern(pattern).simple is not None
-            room = 2 if simple else LEAN_ROOM
-            hi = lo + room if hi is None else min(hi, lo + room)
+        hi = self._string_max(shape)
         if pattern is not None:
             return compile_pattern(pattern).matching(lo, hi)
         return sized_text(ANY_CHARACTER, lo, hi)
+
+    def _string_max(self, shape: Shape) -> int | None:
+        hi: int | None = shape.metadata.get("max")
+        if self.lean:  # small; a composite pattern (\+?[0-9]{1,15}) needs room to match
+            lo = shape.metadata.get("min", 0)
+            pattern = shape.metadata.get("pattern")
+            simple = pattern is None or compile_pattern(pattern).simple is not None
+            room = 2 if simple else LEAN_ROOM
+            hi = lo + room if hi is None else min(hi, lo + room)
+        return hi
+
+    def _limited_string(
+        self, shape: Shape, limits: Sequence[ServiceLimit]
+    ) -> st.SearchStrategy[str]:
+        """Valid strings within the service ``limits``: drawn from the allowed characters,
+        with a final check only for what the drawing does not ensure (a forbidden prefix,
+        the model's pattern); a pattern that random text rarely matches is not for this."""
+        enum = enum_values(shape)
+        if enum:
+            allowed = [value for value in enum if accepts(limits, value)]
+            if not allowed:
+                raise ValueError(f"the service limits leave no value of {shape.name}")
+            return st.sampled_from(allowed)
+        alphabet: st.SearchStrategy[str] = ANY_CHARACTER
+        rest = []
+        for limit in limits:
+            if isinstance(limit, AllowedCharacters):
+                sample = [c for c in limit.sample() if c not in LINE_TERMINATORS]
+                alphabet = st.sampled_from(sample)
+            else:
+                rest.append(limit)
+        text = sized_text(alphabet, shape.metadata.get("min", 0), self._string_max(shape))
+        pattern = shape.metadata.get("pattern")
+        if pattern is not None:
+            text = text.filter(compile_pattern(pattern).search)
+        if rest:
+            text = text.filter(functools.partial(accepts, rest))
+        return text
 
     def _structure(self, shape: StructureShape, path: str, too_deep: bool) -> Strategy:
         if is_union(shape):  # exactly one member set
@@ -197,6 +202,45 @@ class ValueCompiler:
             options.append(st.lists(full, min_size=hi, max_size=hi))
         return choose(options)
 
+    def _limited_lists(
+        self,
+        shape: Shape,
+        element: Strategy,
+        element_path: str,
+        too_deep: bool,
+        limits: Sequence[ServiceLimit],
+    ) -> Strategy:
+        """``_sized_lists`` within the service ``limits`` on the list: at most the
+        service's maximum of items (its boundary, not the model's, is the full list), and
+        unique items where the service asks for them."""
+        lo = shape.metadata.get("min", 0)
+        hi = shape.metadata.get("max")
+        for limit in limits:
+            if isinstance(limit, MaxItems):
+                if limit.maximum < lo:
+                    raise ValueError(f"{limit} leaves no list the model's {shape.name} allows")
+                hi = limit.maximum if hi is None else min(hi, limit.maximum)
+        unique = any(isinstance(limit, UniqueItems) for limit in limits)
+        other = [limit for limit in limits if not isinstance(limit, (MaxItems, UniqueItems))]
+
+        def lists(items: Strategy, least: int, most: int) -> Strategy:
+            made = st.lists(
+                items, min_size=least, max_size=most, unique_by=canonical if unique else None
+            )
+            return made.filter(functools.partial(accepts, other)) if other else made
+
+        if too_deep or self.lean:
+            return lists(element, lo, lo)
+        small_hi = lo + SMALL_EXTRA if hi is None else min(hi, lo + SMALL_EXTRA)
+        enumerated = _enumerated_lists(_element_shape(shape), lo, small_hi, unique=unique)
+        if enumerated is not None and (hi is None or hi <= small_hi):
+            return drawn_from([e for e in enumerated if accepts(other, e)])
+        options = [lists(element, lo, small_hi), lists(element, lo, lo)]
+        if hi is not None and hi > small_hi:
+            full = self.lean_copy().compile(_element_shape(shape), element_path)
+            options.append(lists(full, hi, hi))
+        return choose(options)
+
     def _map(self, shape: MapShape, path: str, too_deep: bool) -> Strategy:
         lo = shape.metadata.get("min", 0)
         hi = shape.metadata.get("max")
@@ -211,14 +255,26 @@ class ValueCompiler:
 _ENUMERATED_LISTS = 1024
 
 
-def _enumerated_lists(element: Shape, lo: int, hi: int) -> list[list[Any]] | None:
+def _enumerated_lists(
+    element: Shape, lo: int, hi: int, *, unique: bool = False
+) -> list[list[Any]] | None:
     """Every list of ``lo`` to ``hi`` enum members (each size weighing the same), if
     there are at most ``_ENUMERATED_LISTS``: drawn by index, a list of capabilities
-    costs one choice instead of a size and a choice per item."""
+    costs one choice instead of a size and a choice per item. ``unique``: lists without
+    a repeated member only (sizes up to the number of members)."""
     values = enum_values(element) if element.type_name == "string" else []
-    if not values or sum(len(values) ** n for n in range(lo, hi + 1)) > _ENUMERATED_LISTS:
+    if unique:
+        hi = min(hi, len(values))
+    if not values or lo > hi:
         return None
-    by_size = [[list(p) for p in itertools.product(values, repeat=n)] for n in range(lo, hi + 1)]
+    if sum(len(values) ** n for n in range(lo, hi + 1)) > _ENUMERATED_LISTS:
+        return None
+    if unique:
+        by_size = [[list(p) for p in itertools.permutations(values, n)] for n in range(lo, hi + 1)]
+    else:
+        by_size = [
+            [list(p) for p in itertools.product(values, repeat=n)] for n in range(lo, hi + 1)
+        ]
     return weighted_pool(*((1, lists) for lists in by_size))
 
 

@@ -14,10 +14,18 @@ Layers, each replaceable so that deliberately broken variants can wrap rather th
 from .errors import ServiceError
 from .faults import FaultInjector
 from .server import ReferenceServer
-from .service import Quotas, ReferenceService, RequestContext, Service, ServiceWrapper
+from .service import (
+    DEFAULT_SETTLE_S,
+    Quotas,
+    ReferenceService,
+    RequestContext,
+    Service,
+    ServiceWrapper,
+)
 from .wire import App, RawRequest, RawResponse, Reply, ReplyHook, WireApp, error_response
 
 __all__ = [
+    "DEFAULT_SETTLE_S",
     "App",
     "FaultInjector",
     "Quotas",

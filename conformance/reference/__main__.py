@@ -13,13 +13,23 @@ import sys
 import threading
 from collections.abc import Sequence
 from types import FrameType
+from typing import NoReturn
 
 from .server import DEFAULT_MAX_BODY, ReferenceServer
-from .service import Quotas, ReferenceService
+from .service import DEFAULT_SETTLE_S, Quotas, ReferenceService
+
+PROG = "conformance.reference"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Reports a bad flag in one line, like the values the service itself refuses."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: {message}\n")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m conformance.reference",
         description="Serve the reference PinpointSMSVoiceV2 endpoint (awsJson1_0) over HTTP.",
     )
@@ -35,6 +45,34 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--registration-status",
         default="CREATED",
         help="status of new registrations; COMPLETE lets TEN_DLC succeed",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=DEFAULT_SETTLE_S,
+        metavar="SECONDS",
+        help="seconds numbers stay PENDING/DISASSOCIATING and pools DELETING"
+        " (default %(default)s; 0 = at once)",
+    )
+    parser.add_argument(
+        "--simulator-status",
+        default="ACTIVE",
+        metavar="ACTIVE|PENDING",
+        help="status of new SIMULATOR numbers (default %(default)s)",
+    )
+    parser.add_argument(
+        "--create-delete-rate",
+        type=float,
+        default=None,
+        metavar="R",
+        help="create/delete requests per second per account and region (default: no limit)",
+    )
+    parser.add_argument(
+        "--create-delete-burst",
+        type=int,
+        default=1,
+        metavar="N",
+        help="requests the create/delete rate limit lets through at once (default %(default)s)",
     )
     parser.add_argument(
         "--throttle-rate",
@@ -71,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             quotas=Quotas(phone_numbers=args.quota),
             registration_status=args.registration_status,
             seed=args.seed,
+            settle=args.settle,
+            simulator_status=args.simulator_status,
+            create_delete_rate=args.create_delete_rate,
+            create_delete_burst=args.create_delete_burst,
         )
         server = ReferenceServer(
             args.host,
@@ -83,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
         )
     except (ValueError, OverflowError, OSError) as exc:  # a bad flag, or the port is taken
-        print(f"conformance.reference: {exc}", file=sys.stderr)
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
     stopping = threading.Event()
 

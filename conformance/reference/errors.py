@@ -55,6 +55,7 @@ PHONE_NUMBER_ASSOCIATED_TO_POOL = _reason("ConflictException", "PHONE_NUMBER_ASS
 REGISTRATION_NOT_COMPLETE = _reason("ConflictException", "REGISTRATION_NOT_COMPLETE")
 RESOURCE_ALREADY_EXISTS = _reason("ConflictException", "RESOURCE_ALREADY_EXISTS")
 RESOURCE_DELETION_NOT_ALLOWED = _reason("ConflictException", "RESOURCE_DELETION_NOT_ALLOWED")
+RESOURCE_NOT_ACTIVE = _reason("ConflictException", "RESOURCE_NOT_ACTIVE")
 # ServiceQuotaExceededExceptionReason
 PHONE_NUMBERS_PER_ACCOUNT = _reason("ServiceQuotaExceededException", "PHONE_NUMBERS_PER_ACCOUNT")
 OPT_OUT_LISTS_PER_ACCOUNT = _reason("ServiceQuotaExceededException", "OPT_OUT_LISTS_PER_ACCOUNT")

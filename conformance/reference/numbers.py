@@ -2,7 +2,8 @@
 
 Country rules come from /work/shared/aws-behavior.md (documented AWS behaviour):
 SIMULATOR numbers exist only in the US and only for TRANSACTIONAL messages; TOLL_FREE
-only in the US and Canada; TEN_DLC only in the US; MMS only in the US and Canada.
+only in the US and Canada; TEN_DLC only in the US; MMS only in the US and Canada, and
+not on Canadian toll-free numbers (user guide, MMS by country).
 
 Numbers are drawn with ``phonenumbers``: the metadata's example number for the country
 and type, with its trailing digits randomised until the result is a valid number *of
@@ -33,6 +34,7 @@ MMS = model.enum_value("NumberCapability", "MMS")
 
 _ONLY_IN = {SIMULATOR: {"US"}, TOLL_FREE: {"US", "CA"}, TEN_DLC: {"US"}}
 _MMS_COUNTRIES = {"US", "CA"}
+_NO_MMS = {("CA", TOLL_FREE)}
 _GEOGRAPHIC = (T.MOBILE, T.FIXED_LINE_OR_MOBILE, T.FIXED_LINE)
 _TRIES = 64
 _RANDOM_DIGITS = (7, 5, 4, 3)
@@ -55,6 +57,8 @@ def unavailable(
         return f"{number_type} numbers support only {TRANSACTIONAL} messages"
     if MMS in capabilities and iso not in _MMS_COUNTRIES:
         return f"{MMS} is not available in {iso}"
+    if MMS in capabilities and (iso, number_type) in _NO_MMS:
+        return f"{MMS} is not available on {number_type} numbers in {iso}"
     return None
 
 

@@ -15,20 +15,46 @@ common AWS pattern, and says so here; the suite must not treat these as facts:
   none in the model fits); with the same parameters it replays the first answer and
   creates nothing. Only successes are remembered; the cache is a bounded LRU, so a
   token older than ``token_cache_size`` other tokens is forgotten.
-- RequestPhoneNumber answers Status ``PENDING`` (``ACTIVE`` for SIMULATOR numbers);
-  provisioning completes at once, so later reads show ``ACTIVE``. MonthlyLeasingPrice
-  is ``"1.00"`` for every number.
+- The service is asynchronous (documented); this reference settles after ``settle``
+  seconds (default :data:`DEFAULT_SETTLE_S`; 0 = at once), computed lazily from ``clock``:
+  RequestPhoneNumber answers Status ``PENDING`` and the number is described ``PENDING``
+  until it settles, then ``ACTIVE``; SIMULATOR numbers are ``simulator_status``
+  (``ACTIVE`` unless configured). ReleasePhoneNumber answers ``DISASSOCIATING`` and the
+  number is described so until it settles, then it is gone and its phone number may be
+  handed out again. DeletePool answers ``DELETING`` and the pool is described so until it
+  settles; its numbers keep their PoolId until then. With ``settle=0`` numbers are
+  ``ACTIVE``, and released numbers and deleted pools gone, at once (release answers
+  ``DELETED``); RequestPhoneNumber still answers ``PENDING`` for non-SIMULATOR numbers.
+- Not known, chosen: a write naming a DISASSOCIATING number or a DELETING pool (Update,
+  Release, Tag/Untag, CreatePool with it, DeletePool again, RequestPhoneNumber into it)
+  answers ConflictException ``RESOURCE_NOT_ACTIVE`` with its ResourceType and ResourceId;
+  Describe and ListTagsForResource still show it. Leaving resources count towards no
+  quota and do not keep their opt-out list from being deleted. A PENDING number may be
+  updated, released, tagged and pooled like an ACTIVE one (also not known).
+- MonthlyLeasingPrice is ``"1.00"`` for every number.
 - A request for a number that does not exist (SIMULATOR outside the US or for
-  PROMOTIONAL, TOLL_FREE outside US/CA, TEN_DLC outside the US, MMS outside US/CA, or a
-  country without numbers) answers ResourceNotFoundException, ResourceType
-  ``phone-number``, no ResourceId: the failure observed for SIMULATOR + PROMOTIONAL.
+  PROMOTIONAL, TOLL_FREE outside US/CA, TEN_DLC outside the US, MMS outside US/CA or on
+  a CA TOLL_FREE number, or a country without numbers) answers ResourceNotFoundException,
+  ResourceType ``phone-number``, no ResourceId: the failure observed for SIMULATOR +
+  PROMOTIONAL.
 - IsoCountryCode that is not an assigned ISO 3166-1 code: ValidationException
   ``INVALID_PARAMETER``.
 - TEN_DLC without RegistrationId: ValidationException ``MISSING_PARAMETER``; with a
   registration that is not ``COMPLETE``: ConflictException ``REGISTRATION_NOT_COMPLETE``.
   New registrations start in ``registration_status`` (``CREATED`` unless configured).
-- After ReleasePhoneNumber (which answers Status ``DELETED``) the number is gone:
-  Describe/Update/Release/tagging answer ResourceNotFoundException.
+- Once a released number is gone, Describe/Update/Release/tagging answer
+  ResourceNotFoundException.
+- Service limits stricter than the model (documented; see :mod:`.limits`), answers
+  chosen: more than 50 tags on a resource (RequestPhoneNumber, Create*, TagResource):
+  ServiceQuotaExceededException ``TAGS_PER_RESOURCE``; a tag key or value starting with
+  ``aws:`` or holding other characters than letters, digits, whitespace and
+  ``_ . / = + -``: ValidationException ``INVALID_PARAMETER`` naming ``Tags[i].Key`` or
+  ``Tags[i].Value``; a repeated NumberCapabilities item: ValidationException
+  ``INVALID_PARAMETER`` naming ``NumberCapabilities``. All are 400.
+- Optional create/delete rate limit (``create_delete_rate`` per second per account and
+  region, bucket of ``create_delete_burst``; off by default): over it, the operations in
+  :data:`RATE_LIMITED` answer ThrottlingException (400) before anything else is looked
+  at, so a throttled request changes nothing and consumes no idempotency token.
 - The checks of UpdatePhoneNumber on a pooled number, CreatePool on a pooled number,
   and ReleasePhoneNumber on a pooled number all use ``PHONE_NUMBER_ASSOCIATED_TO_POOL``.
 - CreatePool's origination identity must be a phone number id or ARN of this account;
@@ -48,7 +74,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
+import math
 import random
 import re
 import time
@@ -59,20 +87,35 @@ from typing import Any, Protocol
 from botocore.model import ListShape, Shape, StructureShape
 
 from . import errors as E
-from . import model
+from . import limits, model
 from .numbers import SIMULATOR, TEN_DLC, NumberAllocator, is_iso_country, unavailable
+from .ratelimit import RateLimiter
 from .state import DEFAULT_OPT_OUT_LIST, AccountState, Arn, Resource, Store
 from .validation import Errors, check_operation_input
 from .validation import warm as warm_validation
 
 ACTIVE = model.enum_value("NumberStatus", "ACTIVE")
 PENDING = model.enum_value("NumberStatus", "PENDING")
+DISASSOCIATING = model.enum_value("NumberStatus", "DISASSOCIATING")
 DELETED = model.enum_value("NumberStatus", "DELETED")
 POOL_ACTIVE = model.enum_value("PoolStatus", "ACTIVE")
 POOL_DELETING = model.enum_value("PoolStatus", "DELETING")
 COMPLETE = model.enum_value("RegistrationStatus", "COMPLETE")
 SHARED = model.enum_value("Owner", "SHARED")
 PRICE = "1.00"
+DEFAULT_SETTLE_S = 0.1
+# The create/delete operations the optional rate limit applies to (user guide quotas).
+RATE_LIMITED = frozenset(
+    {
+        "RequestPhoneNumber",
+        "ReleasePhoneNumber",
+        "CreatePool",
+        "DeletePool",
+        "CreateOptOutList",
+        "DeleteOptOutList",
+        "CreateRegistration",
+    }
+)
 
 Validator = Callable[[str, dict[str, Any]], tuple[dict[str, Any], Errors]]
 
@@ -113,7 +156,7 @@ class ServiceWrapper:
 
 @dataclass(frozen=True)
 class Quotas:
-    """Per account and region. Only live resources count (released numbers do not)."""
+    """Per account and region. Only live resources count (leaving or released ones do not)."""
 
     phone_numbers: int = 50
     opt_out_lists: int = 100
@@ -159,7 +202,11 @@ class ReferenceService:
     tokens are remembered (LRU). ``registration_status``: the status new registrations
     get (set ``COMPLETE`` to let TEN_DLC requests succeed). ``seed``: makes ids and
     numbers reproducible. ``clock``: epoch seconds. ``validate``: the input check, a
-    seam for variants that must accept what the model forbids.
+    seam for variants that must accept what the model forbids. ``settle``: seconds a
+    number stays PENDING or DISASSOCIATING and a pool DELETING (0: at once).
+    ``simulator_status``: ``ACTIVE`` or ``PENDING``, what new SIMULATOR numbers are.
+    ``create_delete_rate`` / ``create_delete_burst``: the optional token bucket of
+    :data:`RATE_LIMITED` operations (None: no limit).
     """
 
     def __init__(
@@ -171,10 +218,23 @@ class ReferenceService:
         seed: int | None = None,
         clock: Callable[[], float] = time.time,
         validate: Validator = check_operation_input,
+        settle: float = DEFAULT_SETTLE_S,
+        simulator_status: str = ACTIVE,
+        create_delete_rate: float | None = None,
+        create_delete_burst: int = 1,
     ):
+        if not (math.isfinite(settle) and settle >= 0):
+            raise ValueError(f"settle must be a number of seconds >= 0, not {settle}")
+        if simulator_status not in (ACTIVE, PENDING):
+            raise ValueError(
+                f"simulator_status must be {ACTIVE} or {PENDING}, not {simulator_status!r}"
+            )
         self.quotas = quotas or Quotas()
         self.registration_status = model.enum_value("RegistrationStatus", registration_status)
         self.clock = clock
+        self.settle = settle
+        self.simulator_status = simulator_status
+        self.limiter = RateLimiter(create_delete_rate, create_delete_burst, clock)
         self.validate = validate
         self.store = Store(token_cache_size, clock)
         self._rng = random.Random(seed)
@@ -198,7 +258,6 @@ class ReferenceService:
         }
         self._outputs = {op: model.operation(op).output_shape for op in self._handlers}
         self._tokens = {op: model.idempotency_member(op) for op in self._handlers}
-        self.max_tags = model.list_max("TagList")
         warm_validation(tuple(self._handlers))
 
     @property
@@ -209,6 +268,8 @@ class ReferenceService:
         handler = self._handlers.get(operation)
         if handler is None:
             raise E.unknown_operation(f"{model.target_prefix()}.{operation}")
+        if operation in RATE_LIMITED and not self.limiter.allow((ctx.account_id, ctx.region)):
+            raise E.throttled()
         clean, problems = self.validate(operation, params)
         if problems:
             raise E.field_errors(problems)
@@ -216,6 +277,7 @@ class ReferenceService:
         token = clean.pop(token_member, None) if token_member else None
         state = self.store.state(ctx.account_id, ctx.region, create=operation not in _READ_ONLY)
         with state.lock:
+            state.settle(self.clock())
             if token is None:
                 return handler(clean, state, ctx)
             key = (ctx.account_id, ctx.region, operation, token)
@@ -247,14 +309,19 @@ class ReferenceService:
         answer.update(overrides)
         return answer
 
-    def _set_tags(self, resource: Resource, tags: list[dict[str, str]] | None) -> None:
-        if not tags:
-            return
-        merged = dict(resource.tags)
-        merged.update((t["Key"], t["Value"]) for t in tags)
-        if len(merged) > self.max_tags:
-            raise E.quota_exceeded(E.TAGS_PER_RESOURCE, self.max_tags)
-        resource.tags = merged
+    @staticmethod
+    def _tags(
+        tags: list[dict[str, str]] | None, old: dict[str, str] | None = None
+    ) -> dict[str, str]:
+        """``old`` with ``tags`` set, or the error the service limits call for."""
+        problems = limits.tag_problems(tags or ())
+        if problems:
+            raise E.field_errors(problems, E.INVALID_PARAMETER)
+        merged = dict(old or {})
+        merged.update((t["Key"], t["Value"]) for t in tags or ())
+        if len(merged) > limits.MAX_TAGS:
+            raise E.quota_exceeded(E.TAGS_PER_RESOURCE, limits.MAX_TAGS)
+        return merged
 
     # -- phone numbers ------------------------------------------------------------------
 
@@ -266,8 +333,16 @@ class ReferenceService:
             raise E.invalid(
                 E.INVALID_PARAMETER, "IsoCountryCode", f"{iso!r} is not an ISO 3166-1 country code"
             )
+        twice = limits.repeated(p["NumberCapabilities"])
+        if twice:
+            raise E.invalid(
+                E.INVALID_PARAMETER, "NumberCapabilities", f"{twice[0]} is given more than once"
+            )
+        tags = self._tags(p.get("Tags"))
         opt_out = find(state, E.OPT_OUT_LIST, p.get("OptOutListName", DEFAULT_OPT_OUT_LIST))
         pool = find(state, E.POOL, p["PoolId"]) if "PoolId" in p else None
+        if pool is not None:
+            _refuse_if_leaving(pool)
         registration = (
             find(state, E.REGISTRATION, p["RegistrationId"]) if "RegistrationId" in p else None
         )
@@ -296,12 +371,13 @@ class ReferenceService:
                 E.PHONE_NUMBER, None, f"No {number_type} phone number available in {iso}"
             )
         phone_id = self._new_id(E.PHONE_NUMBER)
+        status = self.simulator_status if number_type == SIMULATOR else PENDING
         resource = state.add(
             E.PHONE_NUMBER,
             phone_id,
             {
                 "PhoneNumber": number,
-                "Status": ACTIVE,
+                "Status": status if self.settle else ACTIVE,
                 "IsoCountryCode": iso,
                 "MessageType": p["MessageType"],
                 "NumberCapabilities": list(p["NumberCapabilities"]),
@@ -317,24 +393,32 @@ class ReferenceService:
                 "CreatedTimestamp": self._now(),
             },
         )
-        self._set_tags(resource, p.get("Tags"))
-        status = ACTIVE if number_type == SIMULATOR else PENDING
+        resource.tags = tags
+        if resource.attrs["Status"] == PENDING:
+            state.at(self.clock() + self.settle, functools.partial(_activate, resource))
         return self._out("RequestPhoneNumber", resource, Status=status)
 
     def _release_phone_number(
         self, p: dict[str, Any], state: AccountState, ctx: RequestContext
     ) -> dict[str, Any]:
         number = find(state, E.PHONE_NUMBER, p["PhoneNumberId"])
+        _refuse_if_leaving(number)
         _refuse_if_protected(number, E.PHONE_NUMBER, "Phone number")
         self._refuse_if_pooled(number)
-        state.remove(number)
-        self.numbers.free(number.attrs["PhoneNumber"])
-        return self._out("ReleasePhoneNumber", number, Status=DELETED)
+        free = functools.partial(self.numbers.free, number.attrs["PhoneNumber"])
+        if not self.settle:
+            state.remove(number)
+            free()
+            return self._out("ReleasePhoneNumber", number, Status=DELETED)
+        number.attrs["Status"] = DISASSOCIATING
+        state.retire(number, self.clock() + self.settle, free)
+        return self._out("ReleasePhoneNumber", number)
 
     def _update_phone_number(
         self, p: dict[str, Any], state: AccountState, ctx: RequestContext
     ) -> dict[str, Any]:
         number = find(state, E.PHONE_NUMBER, p["PhoneNumberId"])
+        _refuse_if_leaving(number)
         self._refuse_if_pooled(number)
         changes = {k: v for k, v in p.items() if k != "PhoneNumberId"}
         if "OptOutListName" in changes:
@@ -367,7 +451,9 @@ class ReferenceService:
         if not is_phone:
             raise E.not_found(E.SENDER_ID, identity)
         number = find(state, E.PHONE_NUMBER, identity)
+        _refuse_if_leaving(number)
         self._refuse_if_pooled(number)
+        tags = self._tags(p.get("Tags"))
         pool_id = self._new_id(E.POOL)
         inherited = (
             "TwoWayEnabled",
@@ -388,7 +474,7 @@ class ReferenceService:
                 "CreatedTimestamp": self._now(),
             },
         )
-        self._set_tags(pool, p.get("Tags"))
+        pool.tags = tags
         number.attrs["PoolId"] = pool_id
         return self._out("CreatePool", pool)
 
@@ -396,12 +482,21 @@ class ReferenceService:
         self, p: dict[str, Any], state: AccountState, ctx: RequestContext
     ) -> dict[str, Any]:
         pool = find(state, E.POOL, p["PoolId"])
+        _refuse_if_leaving(pool)
         _refuse_if_protected(pool, E.POOL, "Pool")
-        for number in state.all(E.PHONE_NUMBER):
-            if number.attrs.get("PoolId") == pool.id:
-                number.attrs["PoolId"] = None
-        state.remove(pool)
-        return self._out("DeletePool", pool, Status=POOL_DELETING)
+
+        def disassociate() -> None:
+            for number in state.all(E.PHONE_NUMBER):
+                if number.attrs.get("PoolId") == pool.id:
+                    number.attrs["PoolId"] = None
+
+        if not self.settle:
+            state.remove(pool)
+            disassociate()
+            return self._out("DeletePool", pool, Status=POOL_DELETING)
+        pool.attrs["Status"] = POOL_DELETING
+        state.retire(pool, self.clock() + self.settle, disassociate)
+        return self._out("DeletePool", pool)
 
     # -- opt-out lists ------------------------------------------------------------------
 
@@ -413,10 +508,11 @@ class ReferenceService:
             raise E.conflict(
                 E.RESOURCE_ALREADY_EXISTS, E.OPT_OUT_LIST, name, f"Opt-out list {name!r} exists"
             )
+        tags = self._tags(p.get("Tags"))
         if state.count(E.OPT_OUT_LIST) >= self.quotas.opt_out_lists:
             raise E.quota_exceeded(E.OPT_OUT_LISTS_PER_ACCOUNT, self.quotas.opt_out_lists)
         listing = state.add(E.OPT_OUT_LIST, name, {"CreatedTimestamp": self._now()})
-        self._set_tags(listing, p.get("Tags"))
+        listing.tags = tags
         return self._out("CreateOptOutList", listing)
 
     def _delete_opt_out_list(
@@ -427,7 +523,7 @@ class ReferenceService:
             r
             for kind in (E.PHONE_NUMBER, E.POOL)
             for r in state.all(kind)
-            if r.attrs.get("OptOutListName") == listing.id
+            if r.attrs.get("OptOutListName") == listing.id and not r.leaving
         ]
         if listing.id == DEFAULT_OPT_OUT_LIST or users:
             why = "is the account default" if not users else f"is used by {users[0].id}"
@@ -453,13 +549,16 @@ class ReferenceService:
     def _tag_resource(
         self, p: dict[str, Any], state: AccountState, ctx: RequestContext
     ) -> dict[str, Any]:
-        self._set_tags(self._tagged(state, p["ResourceArn"]), p["Tags"])
+        resource = self._tagged(state, p["ResourceArn"])
+        _refuse_if_leaving(resource)
+        resource.tags = self._tags(p["Tags"], resource.tags)
         return {}
 
     def _untag_resource(
         self, p: dict[str, Any], state: AccountState, ctx: RequestContext
     ) -> dict[str, Any]:
         resource = self._tagged(state, p["ResourceArn"])
+        _refuse_if_leaving(resource)
         removed = set(p["TagKeys"])
         resource.tags = {k: v for k, v in resource.tags.items() if k not in removed}
         return {}
@@ -478,6 +577,7 @@ class ReferenceService:
     def _create_registration(
         self, p: dict[str, Any], state: AccountState, ctx: RequestContext
     ) -> dict[str, Any]:
+        tags = self._tags(p.get("Tags"))
         if state.count(E.REGISTRATION) >= self.quotas.registrations:
             raise E.quota_exceeded(E.REGISTRATIONS_PER_ACCOUNT, self.quotas.registrations)
         registration_id = self._new_id(E.REGISTRATION)
@@ -493,7 +593,7 @@ class ReferenceService:
                 "CreatedTimestamp": self._now(),
             },
         )
-        self._set_tags(registration, p.get("Tags"))
+        registration.tags = tags
         return self._out("CreateRegistration", registration)
 
 
@@ -612,6 +712,23 @@ def _matches(value: Any, wanted: list[str]) -> bool:
     if isinstance(value, list):
         return any(v in wanted for v in value)
     return value is not None and str(value) in wanted
+
+
+def _activate(number: Resource) -> None:
+    """A number's provisioning settled (unless it was released meanwhile)."""
+    if number.attrs["Status"] == PENDING:
+        number.attrs["Status"] = ACTIVE
+
+
+def _refuse_if_leaving(resource: Resource) -> None:
+    """A write to a number being released or a pool being deleted (a choice, see above)."""
+    if resource.leaving:
+        raise E.conflict(
+            E.RESOURCE_NOT_ACTIVE,
+            resource.kind,
+            resource.id,
+            f"{resource.kind} {resource.id} is {resource.attrs['Status']}",
+        )
 
 
 def _refuse_if_protected(resource: Resource, resource_type: str, label: str) -> None:

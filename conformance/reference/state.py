@@ -3,17 +3,23 @@
 A resource is stored as the attributes its ``Describe*`` shape would show, keyed by the
 model's member names, so answering is a projection onto an output shape (see
 :func:`Resource.view`) rather than a per-operation mapping. Released or deleted
-resources are dropped, and the token cache is a bounded LRU, so memory depends on what
-is alive, not on how many requests were served.
+resources linger (``leaving``) for a while and are then dropped, and the token cache is
+a bounded LRU, so memory depends on what is alive, not on how many requests were served.
+
+The service's asynchronous changes (a number becoming ACTIVE, a released number
+vanishing) are scheduled with :meth:`AccountState.at` and applied lazily by
+:meth:`AccountState.settle` at the start of each request: no background threads, and a
+fake clock controls them completely.
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import json
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +71,7 @@ class Resource:
     seq: int
     attrs: dict[str, Any]
     tags: dict[str, str] = field(default_factory=dict)
+    leaving: bool = False  # on its way out: still described, no longer counted or usable
 
     def view(self, shape: Shape) -> dict[str, Any]:
         """The members of ``shape`` this resource has (None and empty Tags left out)."""
@@ -101,6 +108,9 @@ class AccountState:
         self.lock = threading.Lock()
         self._seq = itertools.count(1)
         self._by_kind: dict[str, dict[str, Resource]] = {}
+        self._leaving: Counter[str] = Counter()
+        self._due: list[tuple[float, int, Callable[[], None]]] = []
+        self._tickets = itertools.count()
         self.add(OPT_OUT_LIST, DEFAULT_OPT_OUT_LIST, {"CreatedTimestamp": default_list_created})
 
     def add(self, kind: str, resource_id: str, attrs: dict[str, Any]) -> Resource:
@@ -116,14 +126,37 @@ class AccountState:
         return self._by_kind.get(kind, {}).get(resource_id)
 
     def remove(self, resource: Resource) -> None:
-        self._by_kind.get(resource.kind, {}).pop(resource.id, None)
+        removed = self._by_kind.get(resource.kind, {}).pop(resource.id, None)
+        if removed is not None and removed.leaving:
+            self._leaving[resource.kind] -= 1
 
     def all(self, kind: str) -> list[Resource]:
-        """Live resources of ``kind`` in creation order."""
+        """Stored resources of ``kind`` (leaving ones too) in creation order."""
         return list(self._by_kind.get(kind, {}).values())
 
     def count(self, kind: str) -> int:
-        return len(self._by_kind.get(kind, {}))
+        """Resources of ``kind`` that are not leaving (what quotas count)."""
+        return len(self._by_kind.get(kind, {})) - self._leaving[kind]
+
+    def at(self, due: float, action: Callable[[], None]) -> None:
+        """Run ``action`` in the first :meth:`settle` whose ``now`` is at or after ``due``."""
+        heapq.heappush(self._due, (due, next(self._tickets), action))
+
+    def settle(self, now: float) -> None:
+        """Apply every scheduled change that is due, in the order they fall due."""
+        while self._due and self._due[0][0] <= now:
+            heapq.heappop(self._due)[2]()
+
+    def retire(self, resource: Resource, due: float, then: Callable[[], None]) -> None:
+        """Mark ``resource`` leaving; at ``due`` remove it and call ``then``."""
+        resource.leaving = True
+        self._leaving[resource.kind] += 1
+
+        def gone() -> None:
+            self.remove(resource)
+            then()
+
+        self.at(due, gone)
 
 
 class TokenCache:

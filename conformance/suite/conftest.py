@@ -6,6 +6,7 @@ import pytest
 
 from conformance.client import EndpointClient
 from conformance.ledger import Ledger
+from conformance.settle import Settler
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +17,9 @@ def endpoint(conformance_endpoint: EndpointClient) -> EndpointClient:
 @pytest.fixture(scope="session")
 def ledger(conformance_ledger: Ledger) -> Ledger:
     return conformance_ledger
+
+
+@pytest.fixture(scope="session")
+def settler(conformance_settle_timeout: float) -> Settler:
+    """Waits for PENDING, DISASSOCIATING and DELETING to settle (``--settle-timeout``)."""
+    return Settler(conformance_settle_timeout)

@@ -16,9 +16,15 @@ from conformance.invariants import InvariantFailure, invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
 
-from ._support import OPERATION, Seen, as_simulator
+from ._support import ACCEPTED, OPERATION, Seen, as_simulator
 
-VALID = strategies.valid_inputs(OPERATION)
+VALID = ACCEPTED
+# The service's own maximum, below the model's (strategies.limits has its evidence).
+SERVICE_MAX_TAGS = next(
+    limit.maximum
+    for limit in strategies.service_limits(OPERATION)
+    if isinstance(limit, strategies.MaxItems) and limit.path == "Tags"
+)
 
 
 def _number_id(outcome: Outcome) -> Any:
@@ -33,12 +39,15 @@ def _fresh(params: dict[str, Any]) -> dict[str, Any]:
 _LISTING = strategies.input_shape("DescribePhoneNumbers")
 assert isinstance(_LISTING, StructureShape)
 _PAGE = _LISTING.members["MaxResults"].metadata.get("max")
-_MAX_PAGES = 20
+_MAX_PAGES = 50
+MARKER_KEY = "conformance-example"
 
 
-def _count_numbers(endpoint: EndpointClient) -> int | None:
-    """How many numbers the account holds (not DELETED); None if the listing failed."""
-    held, token = 0, None
+def _listed(endpoint: EndpointClient) -> dict[str, str] | None:
+    """Every number the account lists, id -> ARN (whatever its status); None if the
+    listing failed or is longer than the suite pages through."""
+    held: dict[str, str] = {}
+    token = None
     for _ in range(_MAX_PAGES):
         params: dict[str, Any] = {"MaxResults": _PAGE} if _PAGE else {}
         if token:
@@ -46,29 +55,44 @@ def _count_numbers(endpoint: EndpointClient) -> int | None:
         page = endpoint.call("DescribePhoneNumbers", params)
         if not page.ok or not isinstance(page.body, dict):
             return None
-        numbers = page.body.get("PhoneNumbers") or []
-        held += sum(1 for n in numbers if isinstance(n, dict) and n.get("Status") != "DELETED")
+        for number in page.body.get("PhoneNumbers") or []:
+            if isinstance(number, dict) and isinstance(number.get("PhoneNumberId"), str):
+                held[number["PhoneNumberId"]] = str(number.get("PhoneNumberArn"))
         token = page.body.get("NextToken")
         if not token:
             return held
     return None
 
 
-def _each_first_success(ledger: Ledger, check: Callable[[dict[str, Any], Outcome], None]) -> None:
-    """``check`` the first success of each example: the generated input (a token of its
-    own), or, when that is refused, the same input as the US simulator request. So
-    nearly every example judges a success, not only the third or so whose generated
-    input succeeds; vacuous (skipped) if none ever does."""
+def _marked(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """``params`` with one more tag naming this example, so that a number the retry
+    may have created on the side is recognised by its tags, not by counting the
+    account's numbers (other clients, and numbers still DISASSOCIATING, move counts).
+    The tag takes the last place if the input already has the service's maximum."""
+    marker = {"Key": MARKER_KEY, "Value": uuid.uuid4().hex}
+    tags = [t for t in params.get("Tags") or [] if t.get("Key") != MARKER_KEY]
+    return {**params, "Tags": [*tags[: SERVICE_MAX_TAGS - 1], marker]}, marker
+
+
+def _each_first_success(
+    ledger: Ledger,
+    check: Callable[[dict[str, Any], Outcome], None],
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] = lambda params: params,
+) -> None:
+    """``check`` the first success of each example: the generated input (``prepare``d,
+    a token of its own), or, when that is refused, the same input as the US simulator
+    request. So nearly every example judges a success, not only the third or so whose
+    generated input succeeds; vacuous (skipped) if none ever does."""
     seen = Seen("a successful first request")
 
     @network_settings()
     @given(generated=VALID)
     def run(generated: dict[str, Any]) -> None:
         with ledger.scope():
-            params = _fresh(generated)
+            params = _fresh(prepare(generated))
             outcome = ledger.request(params)
             if not outcome.ok and outcome.status is not None:
-                params = _fresh(as_simulator(generated))
+                params = _fresh(prepare(as_simulator(generated)))
                 outcome = ledger.request(params)
             seen.saw(outcome, outcome.ok)
             if outcome.ok:
@@ -81,19 +105,16 @@ def _each_first_success(ledger: Ledger, check: Callable[[dict[str, Any], Outcome
 @invariant("IDEMP-SAME", "Same token and parameters give the same number", "must")
 def test_same_token_same_parameters(endpoint: EndpointClient, ledger: Ledger) -> None:
     """A retried RequestPhoneNumber (same ClientToken, same parameters) answers the
-    number the first call created and adds no number to DescribePhoneNumbers: the model
-    marks ClientToken as the idempotency token."""
+    number the first call created and creates no other: the model marks ClientToken as
+    the idempotency token. Each example's request carries a tag of its own; a number
+    that appears in DescribePhoneNumbers during the retry and carries that tag
+    (ListTagsForResource) is a second number. Identities are compared, never counts,
+    so other clients and numbers still settling do not matter."""
 
     def check(params: dict[str, Any], first: Outcome) -> None:
-        held = _count_numbers(endpoint)
+        marker = params["Tags"][-1]
+        before = _listed(endpoint)
         again = ledger.request(params)
-        require(
-            held is None or _count_numbers(endpoint) == held,
-            "IDEMP-SAME",
-            f"the retry added a number to DescribePhoneNumbers (held {held} before it)",
-            again,
-            params,
-        )
         require(
             again.ok,
             "IDEMP-SAME",
@@ -109,8 +130,24 @@ def test_same_token_same_parameters(endpoint: EndpointClient, ledger: Ledger) ->
             again,
             params,
         )
+        after = _listed(endpoint) if before is not None else None
+        known = {*(before or {}), _number_id(first)}
+        for number_id, arn in sorted((after or {}).items()):
+            if number_id in known:
+                continue
+            tags = endpoint.call("ListTagsForResource", {"ResourceArn": arn})
+            if marker in ((tags.body or {}).get("Tags") or []):
+                ledger.adopt(number_id)
+                raise InvariantFailure(
+                    "IDEMP-SAME",
+                    f"the retry answered {_number_id(first)} but also created {number_id} "
+                    f"(it carries this example's tag {marker['Key']}={marker['Value']})",
+                    params,
+                    again.exchange,
+                    [tags.exchange],
+                )
 
-    _each_first_success(ledger, check)
+    _each_first_success(ledger, check, prepare=lambda params: _marked(params)[0])
 
 
 @invariant("IDEMP-MISMATCH", "A reused token never yields a second, different number", "must")

@@ -7,6 +7,7 @@ subprocesses, against the reference and against a hostile endpoint.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -18,13 +19,16 @@ from typing import Any
 import jsonschema
 import pytest
 
+from conformance import evidence
 from conformance.badge import colour_for, render_badge
-from conformance.client import DUMMY_SECRET
+from conformance.client import DUMMY_SECRET, Outcome
 from conformance.command import suite_args
 from conformance.exchange import Exchange
 from conformance.invariants import LEVELS, InvariantFailure, load_registry
+from conformance.parity import DifferenceLog, compare
 from conformance.reference import RawRequest, RawResponse, ReferenceServer
 from conformance.report_html import render_html
+from conformance.report_json import reportable
 from conformance.results import (
     REPORT_FILES,
     RunResults,
@@ -76,6 +80,7 @@ def results(target: Target | None = None) -> RunResults:
         seed="1234",
         profile="quick",
         gate_level="strict",
+        settle_timeout=10.0,
     )
 
 
@@ -228,6 +233,115 @@ def test_the_schema_is_shipped_as_package_data() -> None:
     assert any(fnmatch.fnmatch(schema.name, pattern) for pattern in patterns)
 
 
+def test_every_invariant_carries_its_evidence_and_the_run_its_settle_timeout() -> None:
+    report = full_report()
+    validate_report(report)
+    assert report["settle_timeout"] == 10.0
+    registry = load_registry()
+    for entry in report["invariants"]:
+        expected = [claim.to_dict() for claim in registry[entry["id"]].evidence]
+        assert entry["evidence"] == expected
+        assert expected, f"{entry['id']} names no evidence"
+        for claim in entry["evidence"]:
+            assert claim["claim"] and claim["sources"]
+            assert all(source["kind"] in evidence.KINDS for source in claim["sources"])
+
+
+def test_the_schema_knows_the_evidence_kinds_of_the_evidence_module() -> None:
+    source = load_schema()["$defs"]["source"]["properties"]["kind"]
+    assert source["enum"] == list(evidence.KINDS)
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        lambda r: r["invariants"][0].pop("evidence"),
+        lambda r: r["invariants"][0]["evidence"][0]["sources"][0].update(kind="rumour"),
+        lambda r: r["invariants"][0]["evidence"][0]["sources"][0].pop("url"),
+        lambda r: r["invariants"][0]["evidence"][0].update(sources=[]),
+        lambda r: r.update(settle_timeout=0),
+        lambda r: r.update(settle_timeout="10"),
+        lambda r: r.pop("settle_timeout"),
+    ],
+)
+def test_the_schema_rejects_broken_evidence_and_settle_timeouts(corrupt: Any) -> None:
+    report = full_report()
+    corrupt(report)
+    with pytest.raises(jsonschema.ValidationError):
+        validate_report(report)
+
+
+# --- bytes in reports -----------------------------------------------------------------
+
+RAW = b"\x00\xff"  # a malformed body: not JSON, not even UTF-8
+
+
+def raw_outcome(status: int, body: bytes) -> Outcome:
+    sent = Exchange.record(
+        operation="RequestPhoneNumber",
+        url="http://127.0.0.1:4566/",
+        request_headers={"Content-Type": "application/x-amz-json-1.0"},
+        request_body=RAW,
+        status=status,
+        response_headers={"Content-Type": "text/html"},
+        response_body=body,
+    )
+    return Outcome(sent, json_error="not JSON")
+
+
+def test_bytes_appear_as_text_or_in_the_marked_base64_form() -> None:
+    assert reportable(b"plain \xc3\xa9") == "plain \u00e9"
+    assert reportable(RAW) == {"base64": "AP8="}
+    assert base64.b64decode(reportable(RAW)["base64"]) == RAW
+    nested = {"input": (b"\x00", {b"k": bytearray(b"\xfe")}), "n": float("nan")}
+    assert reportable(nested) == {"input": ["\x00", {"k": {"base64": "/g=="}}], "n": "nan"}
+    assert reportable(reportable(nested)) == reportable(nested)  # converting twice is harmless
+    assert reportable("lone \ud800") == "lone \\ud800"  # writable as UTF-8
+    json.dumps(reportable(nested), allow_nan=False)
+
+
+def test_a_raw_bytes_input_goes_through_every_report_file(tmp_path: Path) -> None:
+    """The crash of #15: a difference (and a failure) whose input is a malformed body."""
+    log = DifferenceLog()
+    target, other = raw_outcome(400, b"{}"), raw_outcome(500, b"<h1>\x00oops</h1>")
+    log.add("RequestPhoneNumber", RAW, target, other, compare(RAW, target, other))
+    run = results()
+    invariant_id = first_at("must")[0]
+    failed = InvariantFailure(invariant_id, "answered 400 to \x00", None, target.exchange)
+    run.record(call_report(), invariant_id, [{**failed.to_dict(), "input": RAW}])
+    run.add_differences(log.drain())
+    run.finish(1)
+    written = run.write(tmp_path)
+
+    report = json.loads(written.read_text(encoding="utf-8"))
+    validate_report(report)
+    entry = next(e for e in report["invariants"] if e["id"] == invariant_id)
+    assert entry["failures"][0]["input"] == {"base64": "AP8="}
+    assert report["differences"][0]["input"] == {"base64": "AP8="}
+    assert report["differences"][0]["exchanges"]["other"]["response"]["body"] == (
+        "<h1>\x00oops</h1>"
+    )
+
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "\x00" not in page and "\xff" not in page  # no control character passed on
+    assert "&lt;h1&gt;\\x00oops" in page  # escaped markup, the NUL made visible
+    parsed = Page(page)
+    inputs = parsed.find("pre", **{"class": "input"})
+    assert len(inputs) == 2 and all(json.loads(text) == {"base64": "AP8="} for text in inputs)
+    other_side = parsed.find("details", id="diff-1")[0]
+    assert "<h1>\\x00oops</h1>" in other_side  # shown as text, the NUL made visible
+    assert "answered 400 to \\x00" in "".join(parsed.find("p", **{"class": "message"}))
+
+
+def test_report_json_is_written_from_any_report_dictionary(tmp_path: Path) -> None:
+    report = full_report()
+    report["differences"][0]["input"] = RAW  # say, a caller of write_report_files
+    write_report_files(report, tmp_path)
+    written = json.loads((tmp_path / "report.json").read_text())
+    validate_report(written)
+    assert written["differences"][0]["input"] == {"base64": "AP8="}
+
+
 # --- report.html ----------------------------------------------------------------------
 
 
@@ -281,12 +395,19 @@ def test_hostile_strings_are_shown_as_text_never_as_markup() -> None:
 def test_the_page_is_self_contained() -> None:
     page = render_html(full_report())
     parsed = Page(page)
-    for _, attrs, _ in parsed.elements:
+    outside = []
+    for tag, attrs, _ in parsed.elements:
         assert "src" not in attrs
-        assert (attrs.get("href") or "#").startswith("#")
+        href = attrs.get("href") or "#"
+        if not href.startswith("#"):  # only evidence sources link out, never fetched
+            assert tag == "a" and attrs.get("class") == "source", (tag, attrs)
+            assert href.startswith(("https://", "http://"))
+            outside.append(href)
+    assert outside, "the evidence sources are links"
     targets = {attrs.get("id") for _, attrs, _ in parsed.elements}
-    links = {attrs["href"][1:] for _, attrs, _ in parsed.elements if attrs.get("href")}
-    assert links <= targets, "every link points into the page"
+    hrefs = [a.get("href") or "" for _, a, _ in parsed.elements]
+    links = {href[1:] for href in hrefs if href.startswith("#")}
+    assert links <= targets, "every link into the page has its target"
     assert not re.search(r"@import|url\(|<link", page)
 
 
@@ -309,6 +430,47 @@ def test_the_page_shows_verdict_matrix_failures_and_differences() -> None:
     run = "".join(page.find("section", id="run"))
     assert report["seed"] in run and report["versions"]["botocore"] in run
     assert f"--hypothesis-seed={report['seed']}" in run
+
+
+def test_each_invariant_row_lists_its_claims_with_their_sources_as_links() -> None:
+    report = full_report()
+    page = Page(render_html(report))
+    for entry in report["invariants"]:
+        row = page.find("tr", id=f"inv-{entry['id']}")
+        folded = page.find("details", id=f"evidence-{entry['id']}")
+        assert len(row) == 1 and len(folded) == 1 and folded[0] in row[0]
+        for claim in entry["evidence"]:
+            assert claim["claim"] in folded[0]
+            for source in claim["sources"]:
+                assert source["kind"] in folded[0]
+                if not source["url"]:  # kind none: nothing to link to, the title is shown
+                    unlinked = page.find("span", **{"class": "unlinked", "data-key": source["key"]})
+                    assert unlinked and source["title"] in unlinked[0]
+                    continue
+                links = page.find("a", href=source["url"], **{"class": "source"})
+                assert links and any(source["title"] in link for link in links)
+    kinds = page.find("span", **{"class": "kind model"})
+    assert kinds and set(kinds) == {"model"}  # the kind is a small label of its own
+
+
+def test_a_source_that_is_no_web_address_is_not_a_link() -> None:
+    report = full_report()
+    claim = report["invariants"][0]["evidence"][0]
+    claim["sources"][0].update(url="javascript:alert(1)", title="sneaky")
+    parsed = Page(render_html(report))
+    assert not [a for t, a, _ in parsed.elements if "javascript" in (a.get("href") or "")]
+    assert any("sneaky" in text for text in parsed.find("span", **{"class": "unlinked"}))
+
+
+def test_the_header_shows_the_run_settings_with_the_settle_timeout() -> None:
+    report = full_report()
+    report["settle_timeout"] = 120.0
+    page = Page(render_html(report))
+    settings = page.find("p", id="settings")
+    assert len(settings) == 1
+    assert page.find("span", **{"data-setting": "settle timeout"}) == ["settle timeout 120 s"]
+    assert page.find("span", **{"data-setting": "seed"}) == ["seed 1234"]
+    assert "settle timeout" in "".join(page.find("section", id="run"))
 
 
 def test_a_page_without_differences_has_no_such_section() -> None:
@@ -437,6 +599,43 @@ def test_an_interrupted_run_still_writes_all_three_files(pytester: pytest.Pytest
     assert statuses["PROTO-CONTENT-TYPE"] == "passed"
     assert "skipped" in statuses.values()  # what never ran is not reported as passed
     assert report["exit_status"] == 2
+
+
+SENDS_A_RAW_BODY = """
+import pytest
+
+@pytest.mark.conformance(id="PROTO-MALFORMED", level="must")
+def test_a_raw_body(conformance_endpoint):
+    assert conformance_endpoint.call_raw("RequestPhoneNumber", b"\\x00\\xff").status == 400
+"""
+
+
+def test_a_parity_difference_on_raw_bytes_is_reported_not_a_crash(
+    pytester: pytest.Pytester,
+) -> None:
+    """#15: ``--compare-to ... --conformance-report`` ended in ``TypeError: Object of type
+    bytes is not JSON serializable`` when a differing request was a malformed body."""
+
+    def no_service(request: RawRequest) -> RawResponse:
+        return RawResponse(500, {"Content-Type": "text/html"}, b"<h1>\x00no such service</h1>")
+
+    pytester.makepyfile(test_raw=SENDS_A_RAW_BODY)
+    out = pytester.path / "report"
+    with ReferenceServer() as target, ReferenceServer(app=no_service) as other:
+        result = pytester.runpytest_subprocess(
+            "-p", "no:cacheprovider", "--endpoint", target.url, "--compare-to", other.url,
+            "--conformance-report", str(out),
+        )  # fmt: skip
+    output = result.stdout.str() + result.stderr.str()
+    assert result.ret == 0, output[-3000:]
+    assert "Traceback" not in output and "TypeError" not in output
+    report = check_files(out)
+    (difference,) = report["differences"]
+    assert difference["input"] == {"base64": "AP8="}
+    assert base64.b64decode(difference["input"]["base64"]) == b"\x00\xff"
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "\x00" not in page and "&lt;h1&gt;\\x00no such service" in page
+    assert json.loads(Page(page).find("pre", **{"class": "input"})[0]) == {"base64": "AP8="}
 
 
 def test_levels_are_the_matrix_rows() -> None:

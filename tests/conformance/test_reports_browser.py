@@ -266,6 +266,24 @@ def test_the_page_shows_verdict_matrix_and_failures_and_runs_nothing_hostile(
     assert HOSTILE in shown  # the hostile markup is displayed, as text
     assert browser.evaluate("document.title") == title
 
+    # each invariant's evidence is folded beside it: claims, and sources as labelled links
+    for entry in report["invariants"]:
+        folded = f"document.getElementById('evidence-{entry['id']}')"
+        assert browser.evaluate(f"{folded}.open") is False
+        browser.evaluate(f"{folded}.querySelector('summary').click()")
+        links = browser.evaluate(
+            f"Array.from({folded}.querySelectorAll('a.source'))"
+            ".filter(a => a.checkVisibility()).map(a => [a.href, a.innerText])"
+        )
+        sources = [s for claim in entry["evidence"] for s in claim["sources"] if s["url"]]
+        assert sources and {href for href, _ in links} == {s["url"] for s in sources}
+        assert all(
+            text.startswith(s["kind"]) for s in sources for h, text in links if h == s["url"]
+        )
+    header = browser.evaluate("document.getElementById('settings').innerText")
+    assert f"settle timeout {report['settle_timeout']:g} s" in header
+    assert f"seed {report['seed']}" in header
+
     shot = tmp_path / "report.png"
     browser.screenshot(shot)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

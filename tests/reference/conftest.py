@@ -9,7 +9,7 @@ import pytest
 
 from conformance.reference import ReferenceServer
 
-from .helpers import make_client
+from .helpers import FakeClock, make_client, serve
 
 
 @pytest.fixture
@@ -28,3 +28,15 @@ def sms(server: ReferenceServer) -> Any:
 def loose(server: ReferenceServer) -> Any:
     """A client that sends whatever it is given (no client-side validation)."""
     return make_client(server.url, validate=False)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def timed(clock: FakeClock) -> Iterator[Any]:
+    """A client of a fresh endpoint (default settle) whose time is ``clock``."""
+    with serve(clock=clock) as srv:
+        yield make_client(srv.url)

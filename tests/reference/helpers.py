@@ -26,6 +26,7 @@ from botocore.exceptions import ClientError
 
 from conformance.reference import ReferenceServer, ReferenceService
 from conformance.reference import model as reference_model
+from conformance.reference.service import DEFAULT_SETTLE_S
 from conformance.reference.validation import violations
 
 SERVICE = "pinpoint-sms-voice-v2"
@@ -36,6 +37,7 @@ SIMULATOR = {
     "NumberCapabilities": ["SMS"],
     "NumberType": "SIMULATOR",
 }
+SETTLE = DEFAULT_SETTLE_S
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 _SESSION = boto3.Session()
 
@@ -78,6 +80,19 @@ def check_raw_answer(
         assert shape is not None
         assert violations(shape, body) == [], body
     return body
+
+
+class FakeClock:
+    """Epoch seconds that move only when a test says so: ``clock.advance(0.1)``."""
+
+    def __init__(self, start: float = 1_700_000_000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 def serve(**service_kwargs: Any) -> ReferenceServer:

@@ -35,9 +35,11 @@ def test_serves_then_exits_cleanly(signum: int) -> None:
         url = process.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:") and int(url.rsplit(":", 1)[1]) > 0
         sms = make_client(url)
-        sms.request_phone_number(**SIMULATOR)
+        made = sms.request_phone_number(**SIMULATOR)
         with pytest.raises(sms.exceptions.ServiceQuotaExceededException):  # --quota took effect
             sms.request_phone_number(**SIMULATOR)
+        released = sms.release_phone_number(PhoneNumberId=made["PhoneNumberId"])
+        assert released["Status"] == "DISASSOCIATING"  # the default --settle is not 0
         process.send_signal(signum)
         out, err = process.communicate(timeout=10)
     finally:
@@ -61,11 +63,51 @@ def test_throttle_flag() -> None:
     assert process.returncode == 0
 
 
+def test_settle_simulator_status_and_rate_flags() -> None:
+    process = start(
+        "--port",
+        "0",
+        "--settle",
+        "0",
+        "--simulator-status",
+        "PENDING",
+        "--create-delete-rate",
+        "0.001",
+        "--create-delete-burst",
+        "2",
+    )
+    try:
+        assert process.stdout is not None
+        sms = make_client(process.stdout.readline().strip())
+        made = sms.request_phone_number(**SIMULATOR)
+        assert made["Status"] == "PENDING"  # --simulator-status
+        released = sms.release_phone_number(PhoneNumberId=made["PhoneNumberId"])
+        assert released["Status"] == "DELETED"  # --settle 0
+        with pytest.raises(sms.exceptions.ThrottlingException):  # a burst of 2, then 0.001/s
+            sms.create_registration(RegistrationType="T")
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert process.returncode == 0
+
+
 @pytest.mark.parametrize(
-    "args", [("--throttle-rate", "2"), ("--registration-status", "NOPE"), ("--port", "-5")]
+    "args",
+    [
+        ("--throttle-rate", "2"),
+        ("--registration-status", "NOPE"),
+        ("--port", "-5"),
+        ("--settle", "-1"),
+        ("--settle", "soon"),
+        ("--simulator-status", "DELETED"),
+        ("--create-delete-rate", "0"),
+        ("--create-delete-burst", "0"),
+        ("--create-delete-burst", "1.5"),
+    ],
 )
-def test_bad_flags_fail_without_a_traceback(args: tuple[str, str]) -> None:
+def test_bad_flags_fail_in_one_line(args: tuple[str, str]) -> None:
     process = start(*args)
     out, err = process.communicate(timeout=20)
     assert process.returncode == 2
-    assert out == "" and "Traceback" not in err and err.strip()
+    assert out == "" and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err

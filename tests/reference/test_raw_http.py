@@ -10,7 +10,7 @@ from typing import Any
 
 from conformance.reference import Quotas, ReferenceServer, ReferenceService, model
 
-from .helpers import SIMULATOR, call
+from .helpers import SETTLE, SIMULATOR, FakeClock, call, serve
 
 
 def expect(answer: Any, code: str, **members: Any) -> dict[str, Any]:
@@ -45,8 +45,13 @@ def test_availability_rules(server: ReferenceServer) -> None:
     assert body["Fields"][0]["Name"] == "RegistrationId"
 
 
-def test_references_and_conflicts(server: ReferenceServer) -> None:
-    url = server.url
+def test_references_and_conflicts() -> None:
+    clock = FakeClock()
+    with serve(clock=clock) as server:
+        _references_and_conflicts(server.url, clock)
+
+
+def _references_and_conflicts(url: str, clock: FakeClock) -> None:
     expect(
         call(url, "RequestPhoneNumber", {**SIMULATOR, "PoolId": "pool-nope"}),
         "ResourceNotFoundException",
@@ -72,9 +77,24 @@ def test_references_and_conflicts(server: ReferenceServer) -> None:
         "ConflictException",
         Reason="PHONE_NUMBER_ASSOCIATED_TO_POOL",
     )
-    assert call(url, "DeletePool", {"PoolId": pool.body["PoolArn"]}).status == 200
+    deleting = call(url, "DeletePool", {"PoolId": pool.body["PoolArn"]})
+    assert (deleting.status, deleting.body["Status"]) == (200, "DELETING")
+    expect(  # the pool's numbers stay in it until it is gone
+        call(url, "ReleasePhoneNumber", {"PhoneNumberId": number_id}),
+        "ConflictException",
+        Reason="PHONE_NUMBER_ASSOCIATED_TO_POOL",
+    )
+    clock.advance(SETTLE)
     released = call(url, "ReleasePhoneNumber", {"PhoneNumberId": protected.body["PhoneNumberArn"]})
-    assert released.body["Status"] == "DELETED"
+    assert released.body["Status"] == "DISASSOCIATING"
+    expect(
+        call(url, "ReleasePhoneNumber", {"PhoneNumberId": number_id}),
+        "ConflictException",
+        Reason="RESOURCE_NOT_ACTIVE",
+        ResourceType="phone-number",
+        ResourceId=number_id,
+    )
+    clock.advance(SETTLE)
     expect(
         call(url, "ReleasePhoneNumber", {"PhoneNumberId": number_id}), "ResourceNotFoundException"
     )

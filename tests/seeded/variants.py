@@ -60,6 +60,10 @@ class Variant:
     tolerated: tuple[str, ...] = ()
     why: str = ""
     gate: str = "strict"
+    # A legal variant too slow for the whole suite (1 request a second) runs only these
+    # invariants, under this Hypothesis profile (profile.py).
+    select: tuple[str, ...] = ()
+    profile: str = "seeded"
 
     @property
     def legal(self) -> bool:
@@ -532,6 +536,65 @@ def _not_found_no_id(reply: Reply) -> Reply:
     return reply
 
 
+class ReleasedStatus(ServiceWrapper):
+    """After a release, DescribePhoneNumbers by id answers the number in ``statuses``,
+    one look after another (the last one for ever); other operations find it gone."""
+
+    def __init__(self, inner: Any, *statuses: str) -> None:
+        super().__init__(inner)
+        self.statuses = statuses
+        self.released: dict[str, tuple[dict[str, Any], list[int]]] = {}
+        self.lock = threading.Lock()
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        ids = params.get("PhoneNumberIds") if operation == "DescribePhoneNumbers" else None
+        if isinstance(ids, list) and ids and all(i in self.released for i in ids):
+            with self.lock:
+                numbers = []
+                for number_id in ids:
+                    number, looks = self.released[number_id]
+                    status = self.statuses[min(looks[0], len(self.statuses) - 1)]
+                    looks[0] += 1
+                    numbers.append({**number, "Status": status})
+            return {"PhoneNumbers": numbers}
+        if operation == "ReleasePhoneNumber" and isinstance(params.get("PhoneNumberId"), str):
+            number = _describe(self.inner, params["PhoneNumberId"], ctx)
+            answer = super().handle(operation, params, ctx)
+            with self.lock:
+                self.released[answer["PhoneNumberId"]] = (number, [0])
+            return {**answer, "Status": self.statuses[0]}
+        return super().handle(operation, params, ctx)
+
+
+class AnyNumberAvailable(ServiceWrapper):
+    """Hands out every number it is asked for, also those that do not exist (the way
+    an emulator without availability rules does): it asks the reference for a US
+    TRANSACTIONAL number of the same kind and answers with the requested settings."""
+
+    def __init__(self, inner: Any, applies: Callable[[dict[str, Any]], bool]) -> None:
+        super().__init__(inner)
+        self.applies = applies
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        if operation != RPN or not isinstance(params, dict) or not self.applies(params):
+            return super().handle(operation, params, ctx)
+        asked = {**params, "IsoCountryCode": "US", "MessageType": "TRANSACTIONAL"}
+        answer = super().handle(operation, asked, ctx)
+        return {
+            **answer,
+            "IsoCountryCode": params.get("IsoCountryCode"),
+            "MessageType": params.get("MessageType"),
+        }
+
+
+def _promotional_simulator(params: dict[str, Any]) -> bool:
+    return params.get("NumberType") == "SIMULATOR" and params.get("MessageType") == "PROMOTIONAL"
+
+
+def _simulator_abroad(params: dict[str, Any]) -> bool:
+    return params.get("NumberType") == "SIMULATOR" and params.get("IsoCountryCode") != "US"
+
+
 # -- legal variations --------------------------------------------------------------------
 
 
@@ -641,7 +704,7 @@ class ReleasedStayListed(ServiceWrapper):
             return {**found, "PhoneNumbers": [*found.get("PhoneNumbers", []), *gone]}
         answer = super().handle(operation, params, ctx)
         if operation == "ReleasePhoneNumber":
-            self.released[answer["PhoneNumberId"]] = copy.deepcopy(answer)
+            self.released[answer["PhoneNumberId"]] = {**copy.deepcopy(answer), "Status": "DELETED"}
         return answer
 
 
@@ -675,6 +738,26 @@ def _camel_fields(reply: Reply) -> Reply:
                 r"(^|\.)([A-Z])", lambda m: m.group(1) + m.group(2).lower(), entry["Name"]
             )
     return reply
+
+
+def _internal_fields(reply: Reply) -> Reply:
+    """Fields named as the service's internals name them (a real ValidationException
+    named ``senderId`` for OriginationIdentity), not after the API's members."""
+    if reply.body.get("__type") == "ValidationException":
+        for i, entry in enumerate(reply.body.get("Fields", [])):
+            entry["Name"] = f"internalField{i}"
+    return reply
+
+
+class TooManyTagsInvalid(ServiceWrapper):
+    """More tags than the service allows (50; the model allows 200) are refused with
+    ValidationException, before the reference's own answer to them."""
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        tags = params.get("Tags") if isinstance(params, dict) else None
+        if operation == RPN and isinstance(tags, list) and 50 < len(tags) <= 200:
+            raise E.invalid(E.FIELD_VALIDATION_FAILED, "Tags", "at most 50 tags per resource")
+        return super().handle(operation, params, ctx)
 
 
 # -- the catalog -------------------------------------------------------------------------
@@ -791,13 +874,6 @@ BROKEN: list[Variant] = [
         "RPN-ECHO",
         "MessageType always answered PROMOTIONAL",
         hooked(on_success(RPN, _set("MessageType", lambda b: "PROMOTIONAL"))),
-    ),
-    _v(
-        "echo-tags-dropped",
-        "echo",
-        "RPN-ECHO",
-        "Tags stored but left out of the RequestPhoneNumber answer",
-        hooked(on_success(RPN, _drop("Tags"))),
     ),
     _v(
         "echo-capabilities-first-only",
@@ -1172,6 +1248,35 @@ BROKEN: list[Variant] = [
         hooked(_tags_lost),
     ),
     _v(
+        "life-never-disassociated",
+        "lifecycle",
+        "LIFECYCLE",
+        "a released number is described DISASSOCIATING for ever",
+        wrapped(lambda inner: ReleasedStatus(inner, "DISASSOCIATING")),
+    ),
+    _v(
+        "life-released-comes-back",
+        "lifecycle",
+        "LIFECYCLE",
+        "a released number is DISASSOCIATING, then ACTIVE again",
+        wrapped(lambda inner: ReleasedStatus(inner, "DISASSOCIATING", "ACTIVE")),
+    ),
+    # availability
+    _v(
+        "avail-promotional-simulator",
+        "availability",
+        "RPN-SIMULATOR-PROMOTIONAL",
+        "hands out SIMULATOR numbers for PROMOTIONAL traffic",
+        wrapped(lambda inner: AnyNumberAvailable(inner, _promotional_simulator)),
+    ),
+    _v(
+        "avail-simulator-abroad",
+        "availability",
+        "RPN-UNAVAILABLE",
+        "hands out SIMULATOR numbers in any country",
+        wrapped(lambda inner: AnyNumberAvailable(inner, _simulator_abroad)),
+    ),
+    _v(
         "res-missing-pool-ignored",
         "lifecycle",
         "RES-NOT-FOUND",
@@ -1207,7 +1312,15 @@ _BOTO3_HEADER = (
 
 
 def _legal(
-    name: str, description: str, build: Any, tolerated: str = "", why: str = "", gate: str = ""
+    name: str,
+    description: str,
+    build: Any,
+    tolerated: str = "",
+    why: str = "",
+    gate: str = "",
+    *,
+    select: str = "",
+    profile: str = "seeded",
 ) -> Variant:
     return Variant(
         name,
@@ -1218,6 +1331,8 @@ def _legal(
         tuple(tolerated.split()),
         why,
         gate or "strict",
+        tuple(select.split()),
+        profile,
     )
 
 
@@ -1294,6 +1409,43 @@ LEGAL: list[Variant] = [
     ),
     _legal(
         "legal-camel-case-fields", "Fields named isoCountryCode, tags[0].key", hooked(_camel_fields)
+    ),
+    _legal(
+        "legal-tags-not-echoed",
+        "Tags stored but left out of the RequestPhoneNumber answer (not known either way)",
+        hooked(on_success(RPN, _drop("Tags"))),
+    ),
+    _legal(
+        "legal-fields-internal-names",
+        "ValidationException Fields name internal fields (senderId-style), not API members",
+        hooked(_internal_fields),
+        "ERR-FIELDS",
+        "ERR-FIELDS (strict) documents exactly this: a real error named senderId",
+        "compat",
+    ),
+    _legal(
+        "legal-disassociating-linger",
+        "released numbers linger in DISASSOCIATING for two seconds, new numbers PENDING as long",
+        lambda: ReferenceServer(service=service(settle=2.0, simulator_status="PENDING")),
+        select="LIFECYCLE IDEMP-SAME IDEMP-DISTINCT RPN-ECHO",
+        profile="seeded-few",
+    ),
+    _legal(
+        "legal-simulator-pending",
+        "SIMULATOR numbers start PENDING and become ACTIVE a moment later",
+        lambda: ReferenceServer(service=service(simulator_status="PENDING")),
+    ),
+    _legal(
+        "legal-tags-over-50-validation",
+        "more than 50 tags refused with ValidationException (the service limit)",
+        wrapped(TooManyTagsInvalid),
+    ),
+    _legal(
+        "legal-create-delete-throttled",
+        "create and delete operations throttled at 1 request per second per account",
+        lambda: ReferenceServer(service=service(create_delete_rate=1.0, create_delete_burst=1)),
+        select="IDEMP-CONCURRENT LIFECYCLE",
+        profile="seeded-few",
     ),
 ]
 

@@ -119,8 +119,10 @@ def test_member_values_refuse_an_unknown_member() -> None:
         lambda: strategies.valid_inputs(OPERATION, wire=True),
         lambda: strategies.invalid_inputs(OPERATION),
         lambda: strategies.invalid_input_sets(OPERATION),
+        lambda: strategies.accepted_inputs(OPERATION),
+        lambda: strategies.accepted_inputs(OPERATION, realistic=False),
     ],
-    ids=["valid", "valid-wire", "invalid", "invalid-sets"],
+    ids=["valid", "valid-wire", "invalid", "invalid-sets", "accepted", "accepted-generic"],
 )
 def test_strategy_reprs_stay_short(build: Any) -> None:
     """Hypothesis builds a strategy's repr (for its notes and health checks) and warns

@@ -1,0 +1,43 @@
+"""What the plugin's modules share within one process (an xdist worker has its own).
+
+The hooks live in several modules (options, fixtures, memory, reporting) but act on one
+run: the run's results are kept in the pytest config's stash under ``RESULTS``, and
+what has no config to hang on (``pytest_runtest_logreport`` gets none) in ``STATE``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+
+import pytest
+
+from .client import EndpointClient
+from .parity import DifferenceLog
+from .recording import Recorder
+from .results import RunResults
+from .targets import Target
+
+
+@dataclass
+class PluginState:
+    """The process's share of the run that the hooks hand each other."""
+
+    config: pytest.Config | None = None  # pytest_runtest_logreport gets no config
+    clients: list[EndpointClient] = field(default_factory=list)
+    reported: dict[str, int] = field(
+        default_factory=lambda: {"requests": 0, "examples": 0, "throttled_retries": 0}
+    )
+    examples: int = 0  # Hypothesis test cases run to an outcome (see count_examples)
+    guarded: bool = False  # on real AWS the spend guard drops most generated requests
+    left_behind: list[str] = field(default_factory=list)
+    ledger_file: str | None = None
+    other: Target | None = None  # --compare-to: the endpoint every request is mirrored to
+    differences: DifferenceLog = field(default_factory=DifferenceLog)
+    recorder: Recorder | None = None  # --record
+    shared: contextlib.ExitStack | None = None  # xdist controller: the workers' reference
+    shared_url: str | None = None
+
+
+STATE = PluginState()
+RESULTS = pytest.StashKey[RunResults]()
