@@ -103,7 +103,7 @@ POOL_DELETING = model.enum_value("PoolStatus", "DELETING")
 COMPLETE = model.enum_value("RegistrationStatus", "COMPLETE")
 SHARED = model.enum_value("Owner", "SHARED")
 PRICE = "1.00"
-DEFAULT_SETTLE_S = 0.1
+DEFAULT_SETTLE_S = 0.05
 # The create/delete operations the optional rate limit applies to (user guide quotas).
 RATE_LIMITED = frozenset(
     {

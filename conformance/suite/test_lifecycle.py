@@ -16,11 +16,11 @@ from hypothesis.stateful import (
 )
 
 import strategies
-from conformance.client import EndpointClient, Outcome
-from conformance.invariants import InvariantFailure, invariant, require
+from conformance.client import EndpointClient
+from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_settings
-from conformance.settle import DONE, WAIT, WRONG, Settler
+from conformance.settle import DONE, WAIT, WRONG, Settled, Settler
 
 from ._support import ACCEPTED, OPERATION, Seen, as_simulator
 
@@ -55,10 +55,6 @@ def _request(params: dict[str, Any]) -> dict[str, Any]:
 
 
 REQUESTS = ACCEPTED.map(_request)
-
-
-def _fail(message: str, outcome: Outcome, params: Any) -> InvariantFailure:
-    return InvariantFailure("LIFECYCLE", message, params, outcome.exchange)
 
 
 @invariant("LIFECYCLE", "A requested number is listed, protected, released once", "should")
@@ -205,28 +201,16 @@ def test_number_lifecycle(endpoint: EndpointClient, ledger: Ledger, settler: Set
 
             waited = settler.wait(look)
             if waited.value is None:
-                raise _fail(
-                    f"DescribePhoneNumbers does not list the new number {number_id} "
-                    f"within {waited.seconds:.1f} s (--settle-timeout {settler.timeout:g})",
-                    self.last,
-                    params,
+                problem = f"DescribePhoneNumbers does not list the new number {number_id}"
+            elif waited.timed_out:
+                problem = f"a new number is still {waited.value.get('Status')}"
+            else:
+                problem = (
+                    f"a new number is described {waited.value.get('Status')!r}, "
+                    "not ACTIVE nor on its way to it"
                 )
-            status = waited.value.get("Status")
-            require(
-                not waited.timed_out,
-                "LIFECYCLE",
-                f"a new number is still {status} after {waited.seconds:.1f} s "
-                f"({waited.looks} looks; --settle-timeout {settler.timeout:g})",
-                self.last,
-                params,
-            )
-            require(
-                waited.verdict == DONE,
-                "LIFECYCLE",
-                f"a new number is described {status!r}, not ACTIVE nor on its way to it",
-                self.last,
-                params,
-            )
+            self._settled(waited, problem, params)
+            assert waited.value is not None
             return waited.value
 
         def _until_gone(self, number_id: str) -> None:
@@ -249,22 +233,24 @@ def test_number_lifecycle(endpoint: EndpointClient, ledger: Ledger, settler: Set
                 return (WAIT if status in LEAVING else WRONG), status
 
             waited = settler.wait(look)
-            require(
-                not waited.timed_out,
-                "LIFECYCLE",
-                f"a released number is still {waited.value} after {waited.seconds:.1f} s "
-                f"({waited.looks} looks; --settle-timeout {settler.timeout:g})",
-                self.last,
-                params,
-            )
-            require(
-                waited.verdict == DONE,
-                "LIFECYCLE",
-                f"a released number is described {waited.value}, not DISASSOCIATING, "
+            self._settled(
+                waited,
+                f"a released number is still {waited.value}"
+                if waited.timed_out
+                else f"a released number is described {waited.value}, not DISASSOCIATING, "
                 "DELETED or not found",
-                self.last,
                 params,
             )
+
+        def _settled(self, waited: Settled[Any], problem: str, params: Any) -> None:
+            """Fail with ``problem`` unless the wait ended in the final state; a budget
+            that ran out says how long it waited."""
+            if waited.timed_out:
+                problem += (
+                    f" after {waited.seconds:.1f} s "
+                    f"({waited.looks} looks; --settle-timeout {settler.timeout:g})"
+                )
+            require(waited.verdict == DONE, "LIFECYCLE", problem, self.last, params)
 
         def _describe(self, number_id: str) -> dict[str, Any] | None:
             self.last = endpoint.call("DescribePhoneNumbers", {"PhoneNumberIds": [number_id]})

@@ -88,6 +88,18 @@ def test_outcome_error_code_status_and_members_differences() -> None:
     assert kinds(ok, gb_number) == [("member", "PhoneNumber: '<+1 number>' vs '<+44 number>'")]
 
 
+def test_a_listing_of_the_whole_account_is_compared_by_outcome_only() -> None:
+    one = _outcome(200, {"PhoneNumbers": [_created("phone-1", "1", "+12065550100")]})
+    two = _outcome(200, {"PhoneNumbers": [_created("phone-1", "1", "+12065550100")] * 2})
+    missing = _outcome(400, {"__type": "ResourceNotFoundException"}, "ResourceNotFoundException")
+    listing = "DescribePhoneNumbers"
+    assert compare({}, one, two, operation=listing) == []  # numbers still settling
+    assert [d.kind for d in compare({}, one, missing, operation=listing)] == ["outcome"]
+    by_id = {"PhoneNumberIds": ["phone-1"]}
+    assert [d.kind for d in compare(by_id, one, two, operation=listing)] == ["member"]
+    assert [d.kind for d in compare({}, one, two, operation="RequestPhoneNumber")] == ["member"]
+
+
 def test_learnt_ids_translate_later_requests() -> None:
     ids = IdMap()
     ids.learn(_created("phone-1", "1", "+1206"), _created("phone-2", "2", "+1312"))

@@ -20,19 +20,6 @@ def throttled(exc: pytest.ExceptionInfo[ClientError]) -> bool:
     return (error(exc)["Code"], error(exc)["Status"]) == ("ThrottlingException", 400)
 
 
-def test_the_limited_operations() -> None:
-    assert set(RATE_LIMITED) == {
-        "RequestPhoneNumber",
-        "ReleasePhoneNumber",
-        "CreatePool",
-        "DeletePool",
-        "CreateOptOutList",
-        "DeleteOptOutList",
-        "CreateRegistration",
-    }
-    assert RATE_LIMITED.issubset(ReferenceService().operations)
-
-
 def test_off_by_default() -> None:
     service = ReferenceService(clock=FakeClock())
     for _ in range(20):
