@@ -1,7 +1,8 @@
 """``badge.svg``: a shields-style badge "conformance | N/M passed" for a mock's README.
 
 N is the number of invariants that passed and M the number the run reported (skipped
-ones count in M: they were not shown to hold). The colour follows the share passed, on
+ones count in M: they were not shown to hold); a run that left registered invariants
+out (``-k``) says "(partial)". The colour follows the share passed, on
 the scale shields.io uses for coverage. The SVG is self-contained (no fonts or images
 fetched) and valid XML.
 """
@@ -73,9 +74,18 @@ font-size="11">
 
 
 def render_badge(report: dict[str, Any], label: str = "conformance") -> str:
-    """The badge of a report.json dictionary: the share of its invariants that passed."""
+    """The badge of a report.json dictionary: the share of its invariants that passed
+    (of a replay: the share of its replayed calls answered as recorded)."""
+    replay = report.get("replay")
+    if isinstance(replay, dict):
+        calls = int(replay.get("calls", 0))
+        matched = calls - int(replay.get("differing_calls", 0))
+        message = f"{matched}/{calls} calls matched" if calls else "nothing replayed"
+        return badge_svg("replay", message, colour_for(matched, calls))
     invariants = report.get("invariants", [])
     total = len(invariants)
     passed = sum(1 for entry in invariants if entry.get("status") == "passed")
     message = f"{passed}/{total} passed" if total else "not run"
+    if total and report.get("not_run"):
+        message += " (partial)"
     return badge_svg(label, message, colour_for(passed, total))

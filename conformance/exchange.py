@@ -7,11 +7,12 @@ reaches a message or a report can leak them.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from .report_json import bytes_form
 
 _SIGNATURE = re.compile(r"(Signature=)[0-9a-fA-F]+")
 _CREDENTIAL = re.compile(r"(Credential=)([A-Z0-9]{4})[A-Z0-9]+")
@@ -72,30 +73,31 @@ class Exchange:
                 "method": "POST",
                 "url": self.url,
                 "headers": self.request_headers,
-                "body": _body_text(self.request_body),
+                "body": bytes_form(self.request_body),
             },
             "response": None
             if self.status is None
             else {
                 "status": self.status,
                 "headers": self.response_headers,
-                "body": _body_text(self.response_body),
+                "body": bytes_form(self.response_body),
             },
             "error": self.error,
             "elapsed_s": round(self.elapsed_s, 4),
         }
 
     def describe(self, limit: int = 2000) -> str:
-        """The exchange as HTTP text, for failure messages."""
-        lines = [f"POST {self.url}"]
-        lines += [f"{k}: {v}" for k, v in self.request_headers.items()]
-        lines += ["", _clip(_body_text(self.request_body), limit), ""]
+        """The exchange as HTTP text, for failure messages: control characters and bytes
+        that are not UTF-8 shown escaped (``readable``), never raw."""
+        lines = [f"POST {readable(self.url)}"]
+        lines += [f"{readable(k)}: {readable(v)}" for k, v in self.request_headers.items()]
+        lines += ["", _clip(readable(self.request_body, layout=True), limit), ""]
         if self.status is None:
-            lines.append(f"<no response: {self.error}>")
+            lines.append(f"<no response: {readable(str(self.error))}>")
         else:
             lines.append(f"HTTP {self.status}")
-            lines += [f"{k}: {v}" for k, v in self.response_headers.items()]
-            lines += ["", _clip(_body_text(self.response_body), limit)]
+            lines += [f"{readable(k)}: {readable(v)}" for k, v in self.response_headers.items()]
+            lines += ["", _clip(readable(self.response_body, layout=True), limit)]
         return "\n".join(lines)
 
 
@@ -103,11 +105,22 @@ def _text(value: Any) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else str(value)
 
 
-def _body_text(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return "base64:" + base64.b64encode(body).decode()
+def readable(data: bytes | str, layout: bool = False) -> str:
+    """Text a person can read safely: UTF-8 as is, every byte that is not UTF-8 as
+    ``\\xNN``, and every control or invisible character (NUL, ESC, CR, bidi overrides)
+    as ``\\xNN``/``\\uNNNN``; with ``layout``, newlines and tabs are kept."""
+    text = data.decode("utf-8", "backslashreplace") if isinstance(data, bytes) else data
+    if text.isprintable():
+        return text
+    kept = "\n\t" if layout else ""
+    return "".join(c if c.isprintable() or c in kept else _escaped(c) for c in text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _clip(text: str, limit: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -65,6 +66,14 @@ def invariant(id: str, title: str, level: str) -> Callable[[F], F]:
     return register
 
 
+# json.dumps escapes the C0 controls; DEL and the C1 controls would reach a terminal raw.
+_C1_AND_DEL = re.compile("[\x7f-\x9f]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 @dataclass(eq=False)  # exceptions keep identity hashing
 class InvariantFailure(AssertionError):
     """An endpoint broke an invariant on a given input; carries what reproduces it."""
@@ -96,7 +105,8 @@ class InvariantFailure(AssertionError):
         title = f" ({inv.title}, level {inv.level})" if inv else ""
         parts = [f"[{self.invariant_id}]{title}: {self.message}"]
         if self.params is not None:
-            parts.append("Input:\n" + json.dumps(self.params, indent=2, ensure_ascii=False)[:3000])
+            shown = json.dumps(self.params, indent=2, ensure_ascii=False)[:3000]
+            parts.append("Input:\n" + _C1_AND_DEL.sub(_escaped, shown))
         if self.exchange is not None:
             parts.append("Exchange:\n" + self.exchange.describe())
             parts.append("Reproduce with:\n" + self.reproducer()["http"])

@@ -138,6 +138,12 @@ class Ledger:
             self._forget(number_id)
         return outcome
 
+    def forget(self, number_id: Any) -> None:
+        """No longer hold a number released elsewhere (a replayed ReleasePhoneNumber):
+        ``release_all`` would only send it requests that change nothing."""
+        if isinstance(number_id, str):
+            self._forget(number_id)
+
     def _forget(self, number_id: str) -> None:
         with self._lock:
             self._ids.pop(number_id, None)

@@ -8,6 +8,8 @@ pytest only looks for hooks and fixtures on this registered module, so the ones 
 other ``plugin_*`` modules are imported here, one concern a module:
 
 - ``plugin_options``: the command-line options and reading them into checked values;
+- ``plugin_preflight``: the options naming things outside the suite (directories, a
+  profile, a client factory), checked before anything is sent;
 - ``plugin_fixtures``: the endpoint under test, its credentials, client and ledger;
 - ``plugin_memory``: garbage collection during and between tests;
 - ``plugin_reporting``: test outcomes into results, report files and the summary;
@@ -37,8 +39,15 @@ from .plugin_options import (
     choose_seed,
     pytest_addoption,
     read_other_target,
+    read_request_timeout,
     read_settle_timeout,
     read_target,
+)
+from .plugin_preflight import (
+    check_client_factory,
+    check_hypothesis_profile,
+    check_replay_directory,
+    check_report_directory,
 )
 from .plugin_reporting import (
     pytest_collection_finish,
@@ -53,6 +62,7 @@ from .plugin_reporting import (
 )
 from .plugin_state import RESULTS, STATE
 from .recording import Recorder
+from .replay_tally import ReplayTally
 from .results import RunResults
 
 __all__ = [
@@ -83,7 +93,8 @@ __all__ = [
 @pytest.hookimpl(tryfirst=True)  # before Hypothesis' own plugin reads the seed option
 def pytest_configure(config: pytest.Config) -> None:
     """Check every option and set the run up before anything is sent: a bad value is a
-    usage error, never a request."""
+    usage error (exit code 4), never a request."""
+    check_hypothesis_profile(config)  # before Hypothesis' plugin loads it
     choose_seed(config)
     config.addinivalue_line(
         "markers", "conformance(id, level): the invariant a conformance test checks"
@@ -91,7 +102,11 @@ def pytest_configure(config: pytest.Config) -> None:
     target = read_target(config)
     STATE.other = read_other_target(config)
     settle_timeout = read_settle_timeout(config, target)
+    read_request_timeout(config)
     check_record_replay(config)
+    check_replay_directory(config)
+    check_report_directory(config)
+    check_client_factory(config)
     if config.getoption("record"):
         STATE.recorder = Recorder(config.getoption("record"))
     STATE.config = config
@@ -101,6 +116,8 @@ def pytest_configure(config: pytest.Config) -> None:
         profile=config.getoption("hypothesis_profile", default=None),
         gate_level=config.getoption("conformance_level"),
         settle_timeout=settle_timeout,
+        replay=ReplayTally(config.getoption("replay")) if config.getoption("replay") else None,
+        compared_to=config.getoption("compare_to"),
     )
 
 

@@ -23,6 +23,7 @@ from .ledger import Ledger, SpendGuard
 from .parity import Mirror
 from .plugin_memory import GARBAGE
 from .plugin_options import run_seed
+from .plugin_preflight import client_factory_error
 from .plugin_state import RESULTS, STATE
 from .targets import Target, TargetError, running
 from .transport import TransportError
@@ -160,7 +161,7 @@ def _endpoint_client(config: pytest.Config, url: str, credentials: Credentials) 
     except TransportError as e:
         pytest.exit(f"conformance: {e}", returncode=3)
     except (ValueError, ImportError, WrapperError) as e:
-        pytest.exit(f"conformance: --client-factory {spec}: {e}", returncode=4)
+        pytest.exit(f"conformance: {client_factory_error(spec, e)}", returncode=4)
 
 
 def _credentials(config: pytest.Config, target: Target) -> Credentials:

@@ -105,8 +105,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--request-timeout",
-        type=float,
-        default=10.0,
+        metavar="S",
+        default=10.0,  # read (and replaced by the number) by read_request_timeout()
         help="seconds to wait for each answer (default 10)",
     )
     group.addoption(
@@ -196,6 +196,22 @@ def read_settle_timeout(config: pytest.Config, target: Target) -> float:
         raise pytest.UsageError(
             f"--settle-timeout {given!r}: give the seconds to wait as a number above 0"
         )
+    return seconds
+
+
+def read_request_timeout(config: pytest.Config) -> float:
+    """``--request-timeout`` in seconds: a finite number above 0 (0 or less would blame
+    the endpoint for answers the client never waited for)."""
+    given = config.getoption("request_timeout")
+    try:
+        seconds = float(given)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise pytest.UsageError(
+            f"--request-timeout {given!r}: give the seconds to wait as a number above 0"
+        )
+    config.option.request_timeout = seconds  # what the fixtures read
     return seconds
 
 

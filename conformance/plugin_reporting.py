@@ -112,7 +112,11 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         return
     results = STATE.config.stash[RESULTS]
     if "conformance_invariant" not in props:
-        if "conformance_replay" in props:
+        # a replay test's properties are set in its body: its call report carries them
+        # (its teardown report repeats them, and must not be counted twice)
+        if "conformance_replay" in props and results.replay is not None and report.when == "call":
+            counts = props.get("conformance_replay_counts")
+            results.replay.add(props["conformance_replay"], report.outcome, counts)
             results.add_differences(props.get("conformance_differences"))
             results.add_stats(props.get("conformance_stats"))
         return
@@ -132,10 +136,12 @@ def _stats_since_last_report() -> dict[str, int]:
     return delta
 
 
-def replay_properties(recording: str) -> list[tuple[str, Any]]:
-    """What a replay test hands the report (also from an xdist worker)."""
+def replay_properties(recording: str, counts: dict[str, int]) -> list[tuple[str, Any]]:
+    """What a replay test hands the report (also from an xdist worker): the recording's
+    name, its counts (``recording.Replayed``), its differences and the requests sent."""
     return [
         ("conformance_replay", recording),
+        ("conformance_replay_counts", counts),
         ("conformance_differences", STATE.differences.drain()),
         ("conformance_stats", _stats_since_last_report()),
     ]
@@ -163,40 +169,23 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     results = session.config.stash.get(RESULTS, None)
-    replaying = session.config.getoption("replay")
-    if results is None or not (results.invariants or (replaying and results.requests)):
+    if results is None or not (results.invariants or results.replay):
         return
     results.finish(exitstatus)
     directory = session.config.getoption("conformance_report")
     if directory and not _is_xdist_worker(session.config):
-        results.path = results.write(directory)
+        try:  # checked before the run (plugin_preflight), but the disk may fill up since
+            results.path = results.write(directory)
+        except OSError as e:
+            results.write_error = f"--conformance-report {directory}: not written: {e}"
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     results = config.stash.get(RESULTS, None)
-    if results is not None and config.getoption("replay") and results.requests:
-        count = len(results.differences)
-        where = results.target.url or results.target.name
-        terminalreporter.write_line("")
-        terminalreporter.write_line(
-            f"PinpointSMSVoiceV2 replay of {config.getoption('replay')} against {where}: "
-            f"{results.requests} requests, {count} difference{'' if count == 1 else 's'}",
-            red=bool(count),
-        )
-        for path in [results.path, *results.written[1:]] if results.path else []:
-            terminalreporter.write_line(f"  report: {path}")
-        return
-    if results is None or not results.invariants:
+    if results is None or not (results.invariants or results.replay):
         return
     for line in results.summary_lines():
         terminalreporter.write_line(line)
-    if config.getoption("compare_to"):
-        count = len(results.differences)
-        terminalreporter.write_line(
-            f"  parity with {config.getoption('compare_to')}: {count} difference"
-            f"{'' if count == 1 else 's'}" + (" (report.json: differences)" if count else ""),
-            red=bool(count),
-        )
     if config.getoption("client_factory"):
         terminalreporter.write_line(
             f"  client: {config.getoption('client_factory')} (--client-factory)"

@@ -20,16 +20,19 @@ fails when anything differs; differences go to report.json like parity's.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .client import EndpointClient, Outcome, Sent, _read
 from .exchange import Exchange
 from .ledger import Ledger
-from .parity import DifferenceLog, IdMap, compare
+from .parity import DifferenceLog, IdMap, compare, is_account_listing
+from .report_json import BYTES_KEY, is_bytes_form
+from .settle import DONE, SETTLES_TO, WAIT, Settler
 
 FORMAT = 1
 _REQUEST_HEADERS = ("content-type", "x-amz-target")
@@ -133,7 +136,13 @@ def outcome_of(entry: dict[str, Any]) -> Outcome:
     return Outcome(recorded) if response is None else _read(recorded, None)
 
 
-def _body(text: str) -> bytes:
+def _body(text: str | dict[str, str]) -> bytes:
+    """A recorded body: text, or bytes that are not UTF-8 in the report's bytes form
+    (``{"base64": ...}``); recordings made before that form held ``"base64:..."``."""
+    if isinstance(text, dict):
+        if not is_bytes_form(text):
+            raise ValueError(f"a recorded body is text or {{{BYTES_KEY!r}: ...}}, not {text!r}")
+        return base64.b64decode(text[BYTES_KEY])
     if text.startswith("base64:"):
         return base64.b64decode(text[len("base64:") :])
     return text.encode("utf-8")
@@ -183,17 +192,41 @@ def recordings(directory: str | Path) -> list[Path]:
     return [path for _, path in sorted(found)]
 
 
+class Replayed(NamedTuple):
+    calls: int  # recorded calls sent again
+    differing_calls: int  # of those, the ones answered otherwise than recorded
+    differences: int  # what differed, summed over the calls (a call may differ in several)
+
+
+def settling(outcome: Outcome) -> bool:
+    """Does a successful answer show a resource in a transitional status (PENDING,
+    DISASSOCIATING, DELETING, ...)?"""
+    if not outcome.ok or not isinstance(outcome.body, dict):
+        return False
+    found = [outcome.body, *(i for v in outcome.body.values() if isinstance(v, list) for i in v)]
+    return any(isinstance(i, dict) and i.get("Status") in SETTLES_TO for i in found)
+
+
 def replay(
-    path: Path, client: EndpointClient, log: DifferenceLog, ledger: Ledger | None = None
-) -> tuple[int, int]:
-    """Send the calls of one recording again; returns (calls replayed, differences).
+    path: Path,
+    client: EndpointClient,
+    log: DifferenceLog,
+    ledger: Ledger | None = None,
+    settler: Settler | None = None,
+) -> Replayed:
+    """Send the calls of one recording again, and count what answered otherwise.
+
+    A replay keeps the recorded run's pace where it matters: when the recording read a
+    settled state and the replayed read shows one still settling, the read is sent again
+    (``settler``'s backoff and budget) until it has settled too, as the recorded run had
+    waited for it.
 
     On real AWS the ledger's spend guard skips any RequestPhoneNumber it would refuse
     (not a SIMULATOR, or over the cap); every number created is noted in the ledger, so
     it is released at the end even if the recording never released it.
     """
     ids = IdMap()
-    replayed = differences = 0
+    replayed = differing = differences = 0
     for entry in json.loads(path.read_text())["calls"]:
         sent = sent_of(entry)
         creates = sent.operation == "RequestPhoneNumber"
@@ -201,13 +234,23 @@ def replay(
             continue
         translated = ids.translate(sent.params)
         now = sent.send(client, translated)
+        then = outcome_of(entry)
+        if settler is not None and settling(now) and not settling(then):
+            now = settler.wait(functools.partial(_look, sent, client, translated)).value
         if creates and ledger is not None:
             ledger.note(now)
-        then = outcome_of(entry)
-        if now.ok and then.ok:
-            ids.learn(then.body, now.body)
-        found = compare(translated, now, then, sent.params)
+        if sent.operation == "ReleasePhoneNumber" and now.ok and ledger is not None:
+            ledger.forget(now.body.get("PhoneNumberId") if isinstance(now.body, dict) else None)
+        if now.ok and then.ok and not is_account_listing(sent.operation, sent.params):
+            ids.learn(then.body, now.body)  # a listing of the account pairs no ids
+        found = compare(translated, now, then, sent.params, sent.operation)
         log.add(sent.operation, translated, now, then, found)
         replayed += 1
+        differing += bool(found)
         differences += len(found)
-    return replayed, differences
+    return Replayed(replayed, differing, differences)
+
+
+def _look(sent: Sent, client: EndpointClient, params: Any) -> tuple[str, Outcome]:
+    outcome = sent.send(client, params)
+    return (WAIT if settling(outcome) else DONE), outcome

@@ -22,8 +22,15 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .invariants import LEVEL_MEANING, LEVELS
-from .report_json import BYTES_KEY, is_bytes_form, minimality, reportable, verdict
+from .invariants import LEVEL_MEANING, LEVELS, load_registry
+from .report_json import (
+    BYTES_KEY,
+    is_bytes_form,
+    minimality,
+    repeat_command,
+    report_verdict,
+    reportable,
+)
 
 STATUSES = ("passed", "failed", "skipped")
 MAX_BODY = 20_000  # characters of one body shown; the rest is in report.json
@@ -136,12 +143,22 @@ def exchange_text(exchange: Any) -> str:
     return "\n".join(lines)
 
 
-def _verdict_class(summary: dict[str, int]) -> str:
+def _verdict_class(report: dict[str, Any]) -> str:
+    summary = report.get("summary") or {}
+    replay = report.get("replay")
+    if isinstance(replay, dict):
+        return (
+            "none"
+            if not replay.get("calls")
+            else "fail"
+            if replay.get("differing_calls")
+            else "pass"
+        )
     if summary.get("failed"):
         return "fail"
     if not summary.get("passed"):
         return "none"
-    return "partial" if summary.get("skipped") else "pass"
+    return "partial" if summary.get("skipped") or report.get("not_run") else "pass"
 
 
 def _level_rank(entry: dict[str, Any]) -> int:
@@ -151,18 +168,6 @@ def _level_rank(entry: dict[str, Any]) -> int:
 
 def _occurrences(entry: dict[str, Any]) -> int:
     return sum(int(f.get("count", 1)) for f in entry.get("failures") or [])
-
-
-def _repeat_command(report: dict[str, Any]) -> str:
-    parts = ["pytest --pyargs conformance"]
-    endpoint = (report.get("target") or {}).get("endpoint")
-    if endpoint and endpoint != "reference":
-        parts.append(f"--endpoint {endpoint}")
-    if report.get("profile"):
-        parts.append(f"--hypothesis-profile={report['profile']}")
-    if report.get("seed") is not None:
-        parts.append(f"--hypothesis-seed={report['seed']}")
-    return " ".join(parts)
 
 
 def _seconds(value: Any) -> str | None:
@@ -184,9 +189,13 @@ def _header(report: dict[str, Any], summary: dict[str, int]) -> list[str]:
         "<h1>PinpointSMSVoiceV2 conformance report</h1>",
         f'<p id="target">Target: <code>{esc(target.get("endpoint", ""))}</code> '
         f'<span class="muted">({esc(target.get("kind", ""))})</span></p>',
-        f'<p id="verdict" class="verdict {_verdict_class(summary)}">{esc(verdict(summary))}</p>',
+        f'<p id="verdict" class="verdict {_verdict_class(report)}">{esc(report_verdict(report))}'
+        "</p>",
         f'<p id="counts">{summary.get("passed", 0)} passed, {summary.get("failed", 0)} failed, '
-        f"{summary.get('skipped', 0)} skipped of {total} invariants</p>",
+        f"{summary.get('skipped', 0)} skipped of {total} "
+        + ("recordings" if "replay" in report else "invariants")
+        + (f"; {len(report['not_run'])} not run (see below)" if report.get("not_run") else "")
+        + "</p>",
         '<p id="settings" class="muted">'
         + "".join(
             f'<span data-setting="{esc(name)}">{esc(name)} <code>{esc(value)}</code></span>'
@@ -223,6 +232,55 @@ def _matrix(invariants: list[dict[str, Any]]) -> list[str]:
                 f'<span class="n">{len(ids)}</span> {links}</td>'
             )
         out.append("</tr>")
+    out.append("</tbody></table></section>")
+    return out
+
+
+def _replay(replay: Any) -> list[str]:
+    """A replay's recordings: each with its calls sent again and those that differed."""
+    if not isinstance(replay, dict):
+        return []
+    out = [
+        '<section id="replay"><h2>Replay</h2>',
+        f'<p class="muted">The calls recorded in <code>{esc(replay.get("directory"))}</code>, '
+        f"sent again in order: {esc(replay.get('calls'))} calls, "
+        f"{esc(replay.get('differing_calls'))} answered otherwise than recorded.</p>",
+        "<table><thead><tr><th>recording</th><th>status</th><th>calls replayed</th>"
+        "<th>calls that differed</th></tr></thead><tbody>",
+    ]
+    for entry in replay.get("recordings") or []:
+        if not isinstance(entry, dict):
+            continue
+        status = str(entry.get("status", ""))
+        out.append(
+            f'<tr data-recording="{esc(entry.get("name"))}"><td><code>{esc(entry.get("name"))}'
+            f'</code></td><td class="status {esc(status)}">{esc(status)}</td>'
+            f"<td>{esc(entry.get('calls'))}</td><td>{esc(entry.get('differing_calls'))}</td></tr>"
+        )
+    out.append("</tbody></table></section>")
+    return out
+
+
+def _not_run(not_run: Iterable[Any]) -> list[str]:
+    """The registered invariants the run did not select: what a partial verdict omits."""
+    ids = [str(i) for i in not_run]
+    if not ids:
+        return []
+    registry = load_registry()
+    out = [
+        '<section id="not-run"><h2>Not run</h2>',
+        f'<p class="muted">A partial run: {len(ids)} registered invariant'
+        f"{'' if len(ids) == 1 else 's'} not selected (<code>-k</code>, <code>-m</code>), "
+        "so not part of the verdict.</p>",
+        "<table><thead><tr><th>id</th><th>level</th><th>what it asserts</th></tr></thead><tbody>",
+    ]
+    for ident in ids:
+        meta = registry.get(ident)
+        level, title = (meta.level, meta.title) if meta else ("", "")
+        out.append(
+            f'<tr data-not-run="{esc(ident)}"><td><code>{esc(ident)}</code></td>'
+            f"<td>{esc(level)}</td><td>{esc(title)}</td></tr>"
+        )
     out.append("</tbody></table></section>")
     return out
 
@@ -349,14 +407,27 @@ def _failures(invariants: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def _differences(differences: Iterable[Any]) -> list[str]:
+def _differences(differences: Iterable[Any], replay: bool = False) -> list[str]:
+    """Each distinct difference (operation, kind, detail) as a row of one table, then
+    folded out with its input and both exchanges."""
     items = [d for d in differences if isinstance(d, dict)]
     if not items:
         return []
+    other = "the recording" if replay else "the endpoint it was compared to"
+    heading = "Differences from the recording" if replay else "Differences from the other endpoint"
     out = [
-        '<section id="differences"><h2>Differences from the other endpoint</h2>',
-        f'<p class="muted">{len(items)} answers differed between the target and the endpoint '
-        "it was compared to.</p>",
+        f'<section id="differences"><h2>{heading}</h2>',
+        f'<p class="muted">{len(items)} distinct differences between the target\'s answers and '
+        f"{other}'s, each listed once.</p>",
+        '<table class="differences"><thead><tr><th>#</th><th>operation</th><th>kind</th>'
+        "<th>detail</th></tr></thead><tbody>",
+        *(
+            f'<tr data-difference="{n}"><td><a href="#diff-{n}">{n}</a></td>'
+            f"<td><code>{esc(d.get('operation', ''))}</code></td><td>{esc(d.get('kind', ''))}</td>"
+            f"<td>{esc(d.get('detail', ''))}</td></tr>"
+            for n, d in enumerate(items, start=1)
+        ),
+        "</tbody></table>",
     ]
     for n, diff in enumerate(items, start=1):
         found = diff.get("exchanges")
@@ -383,7 +454,7 @@ def _run_details(report: dict[str, Any]) -> list[str]:
     stats = report.get("stats") or {}
     rows = [
         ("seed", report.get("seed")),
-        ("repeat", _repeat_command(report)),
+        ("repeat", repeat_command(report)),
         ("profile", report.get("profile") or "default"),
         ("gate level", report.get("gate_level")),
         ("settle timeout", _seconds(report.get("settle_timeout"))),
@@ -410,14 +481,15 @@ def render_html(report: dict[str, Any]) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Conformance of {esc(endpoint)}: {esc(verdict(summary))}</title>",
+        f"<title>Conformance of {esc(endpoint)}: {esc(report_verdict(report))}</title>",
         f"<style>{CSS}</style>",
         "</head><body>",
         *_header(report, summary),
-        *_matrix(invariants),
+        *(_replay(report["replay"]) if "replay" in report else _matrix(invariants)),
         *_failures(invariants),
-        *_differences(report.get("differences") or []),
+        *_differences(report.get("differences") or [], replay="replay" in report),
         *_invariant_table(invariants),
+        *_not_run(report.get("not_run") or []),
         *_run_details(report),
         '<footer class="muted"><p>Written by pinpoint-sms-conformance '
         f"{esc((report.get('versions') or {}).get('suite', ''))}; the same data is in "

@@ -98,19 +98,59 @@ def minimality(failure: dict[str, Any]) -> tuple[int, str]:
     return (len(text), text)
 
 
-def verdict(summary: dict[str, int]) -> str:
-    """The one-line verdict of a run from its ``summary`` counts."""
+def verdict(summary: dict[str, int], not_run: int = 0) -> str:
+    """The one-line verdict of a run from its ``summary`` counts; ``not_run`` registered
+    invariants that the run did not select (``-k``, ``-m``) make it a partial verdict."""
     if summary.get("failed"):
-        return f"DOES NOT CONFORM ({_invariants(summary['failed'])} failed)"
-    if not summary.get("passed"):
-        return f"NOTHING CHECKED ({_invariants(summary.get('skipped', 0))} skipped)"
-    if summary.get("skipped"):
-        return f"CONFORMS on what was checked; {_invariants(summary['skipped'])} skipped"
-    return "CONFORMS"
+        said = f"DOES NOT CONFORM ({_invariants(summary['failed'])} failed)"
+    elif not summary.get("passed"):
+        said = f"NOTHING CHECKED ({_invariants(summary.get('skipped', 0))} skipped)"
+    elif summary.get("skipped"):
+        said = f"CONFORMS on what was checked; {_invariants(summary['skipped'])} skipped"
+    else:
+        said = "CONFORMS"
+    if not not_run:
+        return said
+    run = sum(summary.get(s, 0) for s in ("passed", "failed", "skipped"))
+    partial = f"partial: {run} of {_invariants(run + not_run)} run"
+    return f"{said[:-1]}; {partial})" if said.endswith(")") else f"{said} ({partial})"
+
+
+def report_verdict(report: dict[str, Any]) -> str:
+    """The verdict of a report.json dictionary (a replay's own, see ``replay_verdict``)."""
+    if isinstance(report.get("replay"), dict):
+        return replay_verdict(report["replay"])
+    return verdict(report.get("summary") or {}, len(report.get("not_run") or []))
+
+
+def replay_verdict(replay: dict[str, Any]) -> str:
+    """A replay's verdict: the recorded calls sent again, and how many answered otherwise."""
+    calls, differing = int(replay.get("calls", 0)), int(replay.get("differing_calls", 0))
+    if not calls:
+        return "NOTHING REPLAYED (no recorded call could be sent here)"
+    said = f"{calls} recorded call{'' if calls == 1 else 's'} replayed"
+    if differing:
+        return f"REPLAY DIFFERS ({differing} of {said} answered differently)"
+    return f"REPLAY MATCHES ({said}, all answered as recorded)"
 
 
 def _invariants(n: int) -> str:
     return f"{n} invariant{'' if n == 1 else 's'}"
+
+
+def repeat_command(report: dict[str, Any]) -> str:
+    """The command that repeats the run of a report (its replay, if it was one)."""
+    parts = ["pytest --pyargs conformance"]
+    endpoint = (report.get("target") or {}).get("endpoint")
+    if isinstance(report.get("replay"), dict):
+        parts.append(f"--replay {report['replay'].get('directory')}")
+    if endpoint and endpoint != "reference":
+        parts.append(f"--endpoint {endpoint}")
+    if report.get("profile"):
+        parts.append(f"--hypothesis-profile={report['profile']}")
+    if report.get("seed") is not None:
+        parts.append(f"--hypothesis-seed={report['seed']}")
+    return " ".join(parts)
 
 
 def load_schema() -> dict[str, Any]:

@@ -7,8 +7,10 @@ beside this module), ``report.html`` (one self-contained page) and ``badge.svg``
 
 What arrives here (failures, parity differences) passes through ``reportable`` first,
 so raw bytes and other values JSON cannot hold never reach the report's dictionary.
-The report as a document (schema, verdict, minimality) is ``report_json``; writing its
-files is ``report_files``; both are re-exported here for existing callers.
+A run that did not select every registered invariant is partial (``not_run``), and a
+replay (``--replay``) has a verdict of its own (``replay_tally``), both said wherever the
+verdict is. The report as a document (schema, verdict, minimality) is ``report_json``;
+writing its files is ``report_files``; both are re-exported here for existing callers.
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ import strategies
 
 from .invariants import LEVELS, load_registry
 from .parity import merge
+from .replay_tally import ReplayTally
 from .report_files import REPORT_FILES as REPORT_FILES
 from .report_files import write_report_files as write_report_files
 from .report_json import SCHEMA_PATH as SCHEMA_PATH
 from .report_json import load_schema as load_schema
 from .report_json import minimality as minimality
-from .report_json import reportable
+from .report_json import repeat_command, replay_verdict, reportable
 from .report_json import validate_report as validate_report
 from .report_json import verdict as verdict
 from .targets import Target
@@ -41,6 +44,7 @@ try:
 except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
     SUITE_VERSION = "unknown"
 MAX_LISTED = 25
+MAX_DIFFERENCES_SHOWN = 10  # distinct differences the terminal summary lists
 _RANK = {"pending": -1, "passed": 0, "skipped": 1, "failed": 2}
 
 
@@ -91,6 +95,9 @@ class RunResults:
     differences: list[dict[str, Any]] = field(default_factory=list)  # parity mode
     path: Path | None = None  # report.json once written
     written: list[Path] = field(default_factory=list)
+    write_error: str | None = None  # why the report files could not be written
+    replay: ReplayTally | None = None  # --replay: what was sent again, what differed
+    compared_to: str | None = None  # --compare-to: the endpoint every request was mirrored to
 
     def add_stats(self, stats: dict[str, int] | None, invariant_id: str | None = None) -> None:
         """Counts sent along with each test report (so xdist workers' counts arrive)."""
@@ -130,7 +137,18 @@ class RunResults:
                 result.status, result.note = "skipped", f"not run: the run was {why}"
         self.duration_s = round(time.time() - self.started, 3)
 
+    def not_run(self) -> list[str]:
+        """Registered invariants this run did not select (``-k``, ``-m``): a run that
+        leaves any out is partial, and says so everywhere it gives its verdict. (A
+        replay runs none: its verdict is its own.)"""
+        if self.replay is not None:
+            return []
+        return sorted(set(load_registry()) - set(self.invariants))
+
     def summary(self) -> dict[str, int]:
+        """Invariants by outcome; for a replay, its recordings by outcome."""
+        if self.replay is not None:
+            return self.replay.summary()
         counts = {"passed": 0, "failed": 0, "skipped": 0}
         for result in self.invariants.values():
             counts[result.status] += 1
@@ -159,7 +177,11 @@ class RunResults:
             },
             "summary": self.summary(),
             "invariants": [self._invariant_dict(i) for i in sorted(self.invariants)],
+            "partial": bool(self.not_run()),
+            "not_run": self.not_run(),
         }
+        if self.replay is not None:
+            report["replay"] = self.replay.to_dict()
         if self.differences:
             report["differences"] = self.differences
         return report
@@ -187,6 +209,8 @@ class RunResults:
         return self.written[0]
 
     def summary_lines(self) -> list[str]:
+        if self.replay is not None:
+            return self._replay_lines(self.replay)
         registry = load_registry()
         lines = ["", "PinpointSMSVoiceV2 conformance: " + (self.target.url or self.target.name)]
         for level in LEVELS:
@@ -214,19 +238,75 @@ class RunResults:
         if len(failed) > MAX_LISTED:
             lines.append(f"  ... and {len(failed) - MAX_LISTED} more failed invariants")
         summary = self.summary()
-        said = verdict(summary)
+        not_run = self.not_run()
+        said = verdict(summary, len(not_run))
         if summary["skipped"] and summary["passed"] and not summary["failed"]:
             said += " (see above)"
         lines.append(f"  verdict: {said}")
+        if not_run:
+            shown = ", ".join(not_run[:MAX_LISTED]) + (" ..." if len(not_run) > MAX_LISTED else "")
+            lines.append(f"  not run (not selected): {shown}")
+        if self.compared_to is not None:
+            count = len(self.differences)
+            lines.append(
+                f"  parity with {self.compared_to}: {count} difference"
+                f"{'' if count == 1 else 's'}" + (" (each listed once):" if count else "")
+            )
+            lines += self.difference_lines()
         if self.seed is not None:
             lines.append(f"  seed: {self.seed} (repeat the run with --hypothesis-seed={self.seed})")
         lines.append(
             f"  stats: {self.requests} requests, {self.examples} examples, "
             f"{self.throttled_retries} throttled retries"
         )
-        for n, written in enumerate(self.written):
-            lines.append(f"  {'report:' if n == 0 else '':<8}{written}")
+        return lines + self._file_lines()
+
+    def difference_lines(self, limit: int = MAX_DIFFERENCES_SHOWN) -> list[str]:
+        """The distinct differences (operation, kind, detail), at most ``limit`` lines."""
+        keys = sorted(
+            {
+                (str(d.get("operation")), str(d.get("kind")), str(d.get("detail")))
+                for d in self.differences
+            }
+        )
+        lines = [f"    {op}: {kind}: {_short(detail, 120)}" for op, kind, detail in keys[:limit]]
+        if len(keys) > limit:
+            where = " (all in report.json: differences)" if self.written else ""
+            lines.append(f"    ... and {len(keys) - limit} more{where}")
         return lines
+
+    def _file_lines(self) -> list[str]:
+        lines = [f"  {'report:' if n == 0 else '':<8}{p}" for n, p in enumerate(self.written)]
+        if self.write_error:
+            lines.append(f"  ERROR: {self.write_error}")
+        return lines
+
+    def _replay_lines(self, replay: ReplayTally) -> list[str]:
+        where = self.target.url or self.target.name
+        lines = ["", f"PinpointSMSVoiceV2 replay of {replay.directory} against {where}"]
+        for result in sorted(replay.recordings.values(), key=lambda r: r.name):
+            if result.status != "passed":
+                lines.append(
+                    f"  {result.status.upper()} {result.name}: {result.differing_calls} of "
+                    f"{result.calls} calls answered otherwise than recorded"
+                )
+        summary = replay.summary()
+        lines.append(
+            f"  recordings: {len(replay.recordings)} ({summary['passed']} matched, "
+            f"{summary['failed']} differed, {summary['skipped']} skipped)"
+        )
+        lines.append(f"  verdict: {replay_verdict(replay.to_dict())}")
+        if self.differences:
+            count = len(self.differences)
+            lines.append(f"  {count} difference{'' if count == 1 else 's'} (each listed once):")
+            lines += self.difference_lines()
+        lines.append(f"  repeat: {repeat_command(self.to_dict())}")
+        lines.append(
+            f"  stats: {replay.calls} recorded calls replayed, {self.requests} requests in all "
+            f"(releases of numbers a recording left included), "
+            f"{self.throttled_retries} throttled retries"
+        )
+        return lines + self._file_lines()
 
 
 def _short(text: str | None, limit: int = 160) -> str:

@@ -27,6 +27,17 @@ T = TypeVar("T")
 # must never be (a released number ACTIVE again)?
 DONE, WAIT, WRONG = "done", "wait", "wrong"
 
+# Each transitional status and the status it settles to (numbers: PENDING and
+# ASSOCIATING become ACTIVE, DISASSOCIATING ends DELETED or not found; pools: CREATING
+# becomes ACTIVE, DELETING ends gone), as the Terraform provider's waiters read them.
+SETTLES_TO = {
+    "PENDING": "ACTIVE",
+    "ASSOCIATING": "ACTIVE",
+    "CREATING": "ACTIVE",
+    "DISASSOCIATING": "DELETED",
+    "DELETING": "DELETED",
+}
+
 FIRST_DELAY_S = 0.02
 MAX_DELAY_S = 2.0
 BACKOFF = 1.6

@@ -26,6 +26,11 @@ judges what it can from the returned value and ``ResponseMetadata``. Such a wrap
 signs with whatever credentials its own client finds: the suite's guarantee that only
 dummy credentials reach a non-AWS endpoint holds only for clients built from ``session``.
 
+A method that returns something other than a response dict (None, a string) breaks
+the contract the suite's callers rely on: the call raises a ``WrapperFailure``, a
+failure of the invariant the running test checks whose message names the method and
+what it returned; the ledger's cleanup (releasing what a test left) tolerates it.
+
 Raw calls (malformed bodies, unknown targets, invalid inputs that botocore would refuse
 to serialise) cannot go through a wrapper: they still go to the endpoint directly, so
 the protocol and input-validation invariants judge the endpoint, not the wrapper.
@@ -41,10 +46,12 @@ import importlib
 import importlib.util
 import inspect
 import json
+import os
+import reprlib
 import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +63,7 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from .client import EndpointClient, Outcome, _read
 from .exchange import Exchange
+from .invariants import InvariantFailure
 
 # The operations the suite sends through ``call`` (the lifecycle and the ledger).
 REQUIRED_METHODS = (
@@ -72,6 +80,11 @@ _TRANSPORT_ERRORS = (ConnectionError, HTTPClientError)  # no answer: not the wra
 
 class WrapperError(Exception):
     """The wrapper broke its contract (not a ClientError, no answer); says which call."""
+
+
+class WrapperFailure(InvariantFailure, WrapperError):
+    """The wrapper broke its contract while a test checked an invariant: a failure of
+    that invariant (the wrapper's, not the endpoint's), its message one line."""
 
 
 def load_factory(spec: str) -> Callable[..., Any]:
@@ -253,11 +266,75 @@ class WrapperClient(EndpointClient):
             if capture.error is not None or isinstance(other, _TRANSPORT_ERRORS):
                 capture.error = capture.error or f"{type(other).__name__}: {other}"
                 return self._outcome(operation, params, capture, elapsed, None, None, other)
-            raise WrapperError(
+            raise self._broken(
                 f"the wrapper's {xform_name(operation)} raised {type(other).__name__}: "
-                f"{other} (no answer from the endpoint; wrappers raise botocore ClientError)"
+                f"{other} (no answer from the endpoint; wrappers raise botocore ClientError)",
+                operation,
+                params,
+                capture,
+                elapsed,
             ) from other
+        if other is None and raised is None:
+            if isinstance(returned, Mapping) and not isinstance(returned, dict):
+                returned = dict(returned)
+            if not isinstance(returned, dict) and not _cleaning_up():
+                answered = ""
+                if capture.status is not None:
+                    code = _wire_error_code(capture)
+                    answered = f" (the endpoint answered HTTP {capture.status}{code})"
+                raise self._broken(
+                    f"the wrapper's {xform_name(operation)} returned {_short_repr(returned)}, "
+                    f"not a response dict{answered}",
+                    operation,
+                    params,
+                    capture,
+                    elapsed,
+                )
         return self._outcome(operation, params, capture, elapsed, returned, raised, other)
+
+    def _broken(
+        self,
+        message: str,
+        operation: str,
+        params: dict[str, Any],
+        capture: _Capture,
+        elapsed: float,
+    ) -> WrapperError:
+        """The wrapper's broken contract: a failure of the invariant being checked (with
+        the raw exchange its client made, if any), else a plain WrapperError."""
+        self.stats.add(requests=1)  # the call was made; it is not counted on return
+        self._release_hidden(operation, capture)
+        invariant_id = _current_invariant()
+        if invariant_id is None:
+            return WrapperError(message)
+        exchange = None
+        if capture.request is not None:
+            exchange = self._exchange(
+                operation,
+                params,
+                capture,
+                elapsed,
+                capture.status,
+                {**(capture.headers or {}), NOTE_HEADER: message},
+                capture.body,
+            )
+        return WrapperFailure(invariant_id, message, params, exchange)
+
+    def _release_hidden(self, operation: str, capture: _Capture) -> None:
+        """A number the endpoint created but the wrapper did not hand back never reaches
+        the ledger: release it here, directly (as the ledger would, protection cleared)."""
+        if operation != "RequestPhoneNumber" or capture.status is None:
+            return
+        if not 200 <= capture.status < 300:
+            return
+        try:
+            number_id = json.loads(capture.body.decode("utf-8")).get("PhoneNumberId")
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            return
+        if isinstance(number_id, str):
+            unprotect = {"PhoneNumberId": number_id, "DeletionProtectionEnabled": False}
+            EndpointClient._call(self, "UpdatePhoneNumber", unprotect)
+            EndpointClient._call(self, "ReleasePhoneNumber", {"PhoneNumberId": number_id})
 
     def _invoke(self, method: Any, params: dict[str, Any], capture: _Capture) -> Any:
         if inspect.iscoroutinefunction(method):
@@ -374,6 +451,55 @@ class WrapperClient(EndpointClient):
 async def _captured(coroutine: Coroutine[Any, Any, Any] | Awaitable[Any], capture: _Capture) -> Any:
     _CURRENT.set(capture)  # the task runs in a copy of the context: this stays local
     return await coroutine
+
+
+def _short_repr(value: Any) -> str:
+    """What a wrapper returned, short and on one line."""
+    if value is None:
+        return "None"
+    return f"{reprlib.repr(value)} (a {type(value).__name__})".replace("\n", "\\n")
+
+
+def _wire_error_code(capture: _Capture) -> str:
+    if capture.status is None or capture.status < 300:
+        return ""
+    try:
+        body = json.loads(capture.body.decode("utf-8")) if capture.body else {}
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    code = body.get("__type") if isinstance(body, dict) else None
+    return f" {str(code).rpartition('#')[2]}" if code else ""
+
+
+def _current_invariant() -> str | None:
+    """The invariant the running test checks, if one runs (pytest names the running test
+    and its phase in PYTEST_CURRENT_TEST, for every thread of the process)."""
+    nodeid, _, phase = os.environ.get("PYTEST_CURRENT_TEST", "").rpartition(" ")
+    if phase != "(call)":
+        return None
+    path, _, name = nodeid.partition("::")
+    stem, name = Path(path).stem, name.split("[", 1)[0].split("::")[-1]
+    for module_name, module in list(sys.modules.items()):
+        if module_name.rpartition(".")[2] != stem:
+            continue
+        for mark in getattr(getattr(module, name, None), "pytestmark", []):
+            if getattr(mark, "name", None) == "conformance" and "id" in mark.kwargs:
+                return str(mark.kwargs["id"])
+    return None
+
+
+def _cleaning_up() -> bool:
+    """Whether the call comes from a ledger releasing what a test left behind (which
+    reads no response body): a wrapper's wrong return value is not failed there."""
+    from .ledger import Ledger
+
+    cleanup = Ledger.release_all.__code__
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is cleanup:
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
 
 
 def _accepted(factory: Callable[..., Any]) -> set[str]:

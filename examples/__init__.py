@@ -1,1 +1,1 @@
-"""Worked examples of driving the conformance suite (see README "Use")."""
+"""Moved to ``conformance.examples``; these modules re-export it (inside the clone)."""

@@ -10,13 +10,12 @@ from conformance.client import EndpointClient
 from conformance.ledger import Ledger
 from conformance.plugin import replay_log, replay_properties
 from conformance.recording import recordings, replay
+from conformance.settle import Settler
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     directory = metafunc.config.getoption("replay")
-    found = recordings(directory) if directory else []
-    if directory and not found:
-        raise pytest.UsageError(f"--replay {directory}: no recording found there")
+    found = recordings(directory) if directory else []  # checked before: plugin_preflight
     metafunc.parametrize("recording", found, ids=[p.stem for p in found])
 
 
@@ -24,15 +23,17 @@ def test_replay(
     recording: Path,
     conformance_endpoint: EndpointClient,
     conformance_ledger: Ledger,
+    conformance_settle_timeout: float,
     request: pytest.FixtureRequest,
 ) -> None:
     log = replay_log()
-    calls, differences = replay(recording, conformance_endpoint, log, conformance_ledger)
-    request.node.user_properties.extend(replay_properties(recording.name))
+    settler = Settler(conformance_settle_timeout)
+    done = replay(recording, conformance_endpoint, log, conformance_ledger, settler)
+    request.node.user_properties.extend(replay_properties(recording.stem, done._asdict()))
     conformance_ledger.release_all()
-    if calls == 0:
+    if done.calls == 0:
         pytest.skip(f"nothing of {recording.name} could be replayed here")
-    assert differences == 0, (
-        f"{differences} differences in {calls} replayed calls of {recording.name} "
-        "(report.json: differences)"
+    assert done.differing_calls == 0, (
+        f"{done.differing_calls} of {done.calls} replayed calls of {recording.name} answered "
+        f"otherwise than recorded ({done.differences} differences)"
     )

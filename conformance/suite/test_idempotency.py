@@ -205,16 +205,23 @@ def test_concurrent_same_token(endpoint: EndpointClient, ledger: Ledger) -> None
         ledger.admit(params)  # here, not in the threads: a refusal ends the example
         barrier = threading.Barrier(4, timeout=30)  # never wait forever (Ctrl-C)
         outcomes: list[Outcome] = []
+        raised: list[BaseException] = []
 
         def send() -> None:
-            barrier.wait()
-            outcomes.append(ledger.request(params))
+            try:
+                barrier.wait()
+                outcomes.append(ledger.request(params))
+            except BaseException as error:  # a thread's exception is lost unless kept
+                raised.append(error)
 
         threads = [threading.Thread(target=send, daemon=True) for _ in range(4)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        failures = [e for e in raised if not isinstance(e, threading.BrokenBarrierError)]
+        if failures:
+            raise failures[0]
         ok = [o for o in outcomes if o.ok]
         if outcomes:
             seen.saw(outcomes[0], bool(ok))

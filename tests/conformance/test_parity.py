@@ -73,7 +73,7 @@ def test_outcome_error_code_status_and_members_differences() -> None:
     missing_404 = _outcome(
         404, {"__type": "ResourceNotFoundException"}, "ResourceNotFoundException"
     )
-    other_status = _outcome(200, _created("phone-2", "1", "+12065550100", Status="ACTIVE"))
+    other_status = _outcome(200, _created("phone-2", "1", "+12065550100", Status="DELETED"))
     gb_number = _outcome(200, _created("phone-2", "1", "+447700900123"))
 
     def kinds(a: Outcome, b: Outcome) -> list[tuple[str, str]]:
@@ -84,7 +84,7 @@ def test_outcome_error_code_status_and_members_differences() -> None:
         ("error-code", "ResourceNotFoundException vs ValidationException")
     ]
     assert kinds(missing, missing_404) == [("status", "ResourceNotFoundException: HTTP 400 vs 404")]
-    assert kinds(ok, other_status) == [("member", "Status: 'PENDING' vs 'ACTIVE'")]
+    assert kinds(ok, other_status) == [("member", "Status: 'ACTIVE' vs 'DELETED'")]
     assert kinds(ok, gb_number) == [("member", "PhoneNumber: '<+1 number>' vs '<+44 number>'")]
 
 
@@ -98,6 +98,20 @@ def test_a_listing_of_the_whole_account_is_compared_by_outcome_only() -> None:
     by_id = {"PhoneNumberIds": ["phone-1"]}
     assert [d.kind for d in compare(by_id, one, two, operation=listing)] == ["member"]
     assert [d.kind for d in compare({}, one, two, operation="RequestPhoneNumber")] == ["member"]
+
+
+def test_statuses_still_settling_match_the_status_they_settle_to() -> None:
+    pending = _outcome(200, _created("phone-1", "1", "+12065550100", Status="PENDING"))
+    active = _outcome(200, _created("phone-2", "1", "+12065550100", Status="ACTIVE"))
+    deleted = _outcome(200, _created("phone-2", "1", "+12065550100", Status="DELETED"))
+    leaving = {"PhoneNumbers": [_created("phone-1", "1", "+12065550100", Status="DISASSOCIATING")]}
+    missing = _outcome(400, {"__type": "ResourceNotFoundException"}, "ResourceNotFoundException")
+    assert compare(SENT, pending, active) == []
+    assert [d.kind for d in compare(SENT, pending, deleted)] == ["member"]
+    by_id = {"PhoneNumberIds": ["phone-1"]}
+    assert compare(by_id, _outcome(200, leaving), missing, operation="DescribePhoneNumbers") == []
+    listed_active = {"PhoneNumbers": [_created("phone-1", "1", "+12065550100", Status="ACTIVE")]}
+    assert [d.kind for d in compare(by_id, _outcome(200, listed_active), missing)] == ["outcome"]
 
 
 def test_learnt_ids_translate_later_requests() -> None:

@@ -56,6 +56,7 @@ def test_the_reference_passes_every_invariant(pytester: pytest.Pytester) -> None
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert set(statuses(report)) == set(load_registry())
     assert set(statuses(report).values()) == {"passed"}
+    assert (report["partial"], report["not_run"]) == (False, [])  # every one was run
     assert report["versions"]["api_version"] == "2022-03-31"
     assert report["stats"]["requests"] > 100
     result.stdout.fnmatch_lines(["*verdict: CONFORMS*"])

@@ -1,12 +1,14 @@
 """``--client-factory``: the suite drives an SDK wrapper (sync or async) instead of botocore.
 
-The example wrappers in examples/ are the subjects: the worked one passes against the
-reference, the ones with planted bugs are flagged by the invariant that names the bug.
+The example wrappers in conformance/examples/ (installed with the package) are the
+subjects: the worked one passes against the reference, the ones with planted bugs are
+flagged by the invariant that names the bug.
 """
 
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +18,15 @@ import boto3
 import pytest
 
 from conformance.client import dummy_credentials
+from conformance.examples import buggy_wrappers, sms_wrapper
 from conformance.reference import ReferenceServer
-from conformance.wrappers import NOTE_HEADER, WrapperClient, WrapperError, load_factory
-from examples import buggy_wrappers, sms_wrapper
+from conformance.wrappers import (
+    NOTE_HEADER,
+    REQUIRED_METHODS,
+    WrapperClient,
+    WrapperError,
+    load_factory,
+)
 
 from .test_suite_end_to_end import run_suite, statuses
 
@@ -42,8 +50,9 @@ def _client(server: ReferenceServer, factory: Any) -> WrapperClient:
 
 
 def _run(pytester: pytest.Pytester, factory: str, *args: str) -> tuple[Any, dict[str, Any]]:
-    # examples/ is importable in the run, as it is from the project root
-    pytester._monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    # as a user runs it: from a directory outside the clone, only the installed package
+    pytester._monkeypatch.delenv("PYTHONPATH", raising=False)
+    assert not pytester.path.is_relative_to(ROOT)
     return run_suite(pytester, "--client-factory", factory, *args)
 
 
@@ -72,12 +81,100 @@ def test_errors_raised_by_the_wrapper_are_read_like_the_wire(server: ReferenceSe
     assert outcome.body["ResourceType"] == "pool"
 
 
-def test_a_swallowed_error_is_seen_as_the_caller_sees_it(server: ReferenceServer) -> None:
+def test_a_swallowed_error_is_the_wrappers_broken_contract(server: ReferenceServer) -> None:
     client = _client(server, buggy_wrappers.error_swallowing)
-    outcome = client.call("RequestPhoneNumber", {**SIMULATOR, "PoolId": "pool-missing"})
+    with pytest.raises(WrapperError) as raised:
+        client.call("RequestPhoneNumber", {**SIMULATOR, "PoolId": "pool-missing"})
     client.close()
-    assert outcome.ok and outcome.body is None and outcome.error_code is None
-    assert "the wire answered HTTP 400" in (outcome.exchange.header(NOTE_HEADER) or "")
+    assert str(raised.value) == (
+        "the wrapper's request_phone_number returned None, not a response dict "
+        "(the endpoint answered HTTP 400 ResourceNotFoundException)"
+    )
+
+
+class _Returns(sms_wrapper.SmsNumbers):
+    """A wrapper whose every operation returns ``RETURNED`` after calling the service."""
+
+    RETURNED: Any = None
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in REQUIRED_METHODS:
+            method = getattr(self._client, name)
+            returned = type(self).RETURNED
+            return lambda **kwargs: (method(**kwargs), returned)[1]
+        return super().__getattribute__(name)
+
+
+@pytest.mark.parametrize(
+    ("returned", "shown"), [(None, "None"), ("ok", "'ok' (a str)"), ([1], "[1] (a list)")]
+)
+def test_a_wrapper_returning_no_response_dict_is_one_clear_error(
+    server: ReferenceServer, returned: Any, shown: str
+) -> None:
+    class Returns(_Returns):
+        RETURNED = returned
+
+    def factory(*, endpoint_url: str, session: boto3.Session) -> Returns:
+        return Returns(session.client(sms_wrapper.SERVICE, endpoint_url=endpoint_url))
+
+    client = _client(server, factory)
+    with pytest.raises(WrapperError) as raised:
+        client.call("RequestPhoneNumber", SIMULATOR)
+    client.close()
+    assert str(raised.value) == (
+        f"the wrapper's request_phone_number returned {shown}, not a response dict "
+        "(the endpoint answered HTTP 200)"
+    )
+
+
+NONE_RETURNING = """
+from typing import Any
+
+import boto3
+
+SERVICE = "pinpoint-sms-voice-v2"
+NAMES = ("request_phone_number", "describe_phone_numbers", "list_tags_for_resource",
+         "update_phone_number", "release_phone_number")
+
+
+class ReturnsNone:
+    def __init__(self, client: Any) -> None:
+        for name in NAMES:
+            method = getattr(client, name)
+            setattr(self, name, lambda _m=method, **kwargs: (_m(**kwargs), None)[1])
+
+
+def make_client(*, endpoint_url: str, session: boto3.Session) -> ReturnsNone:
+    return ReturnsNone(session.client(SERVICE, endpoint_url=endpoint_url))
+"""
+
+
+def test_a_wrapper_returning_none_fails_the_invariants_in_one_line(
+    pytester: pytest.Pytester,
+) -> None:
+    factory = pytester.makepyfile(none_returning=NONE_RETURNING)
+    result, report = _run(
+        pytester,
+        f"{factory}:make_client",
+        "-k",
+        "echoed or test_formats or same_token_same_parameters",
+    )
+    assert result.ret == 1
+    caught = ("RPN-ECHO", "RPN-FORMATS", "IDEMP-SAME")
+    assert statuses(report) == dict.fromkeys(caught, "failed")
+    expected = (
+        "the wrapper's request_phone_number returned None, not a response dict "
+        "(the endpoint answered HTTP 200)"
+    )
+    for entry in report["invariants"]:
+        assert {f["message"] for f in entry["failures"]} == {expected}, entry
+        assert entry["failures"][0]["exchange"]["response"]["status"] == 200
+    out = result.stdout.str() + result.stderr.str()
+    assert "AttributeError" not in out and "Traceback" not in out
+    summary = [line.strip() for line in result.stdout.lines if line.strip().startswith("FAILED ")]
+    for caught_id in caught:  # the summary's line for each: the message, no code
+        line = next(line for line in summary if line.startswith(f"FAILED {caught_id} "))
+        assert line.endswith(f": {expected}"), line
 
 
 def test_a_wrapper_ignoring_the_session_is_judged_without_raw_exchanges(
@@ -123,13 +220,20 @@ def test_a_wrapper_raising_something_else_is_reported(server: ReferenceServer) -
 
 
 def test_the_factory_spec_is_module_or_file() -> None:
-    assert load_factory("examples.sms_wrapper:make_client") is sms_wrapper.make_client
-    by_path = load_factory(f"{ROOT / 'examples' / 'sms_wrapper.py'}:make_client")
+    spec = "conformance.examples.sms_wrapper:make_client"
+    assert load_factory(spec) is sms_wrapper.make_client
+    by_path = load_factory(f"{Path(sms_wrapper.__file__)}:make_client")
     assert by_path.__name__ == "make_client"
     with pytest.raises(ValueError, match="module:callable"):
-        load_factory("examples.sms_wrapper")
+        load_factory("conformance.examples.sms_wrapper")
     with pytest.raises(ValueError, match="not a callable"):
-        load_factory("examples.sms_wrapper:SERVICE")
+        load_factory("conformance.examples.sms_wrapper:SERVICE")
+
+
+def test_the_old_examples_path_still_works_inside_the_clone() -> None:
+    from examples import sms_wrapper as old
+
+    assert old.make_client is sms_wrapper.make_client
 
 
 # -- async ---------------------------------------------------------------------------------
@@ -171,7 +275,7 @@ def test_concurrent_calls_through_aiobotocore_keep_their_own_exchanges(
 ) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from examples import async_sms_wrapper
+    from conformance.examples import async_sms_wrapper
 
     client = _client(server, async_sms_wrapper.make_client)
     tokens = [f"token-{i}" for i in range(8)]
@@ -191,16 +295,17 @@ def test_concurrent_calls_through_aiobotocore_keep_their_own_exchanges(
 
 # -- the suite, end to end -------------------------------------------------------------------
 def test_the_worked_wrapper_passes_against_the_reference(pytester: pytest.Pytester) -> None:
-    result, report = _run(pytester, "examples.sms_wrapper:make_client")
+    spec = "conformance.examples.sms_wrapper:make_client"
+    result, report = _run(pytester, spec)
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert set(statuses(report).values()) == {"passed"}
-    result.stdout.fnmatch_lines(["*client: examples.sms_wrapper:make_client (--client-factory)*"])
+    result.stdout.fnmatch_lines([f"*client: {spec} (--client-factory)*"])
 
 
 def test_the_aiobotocore_wrapper_passes_against_the_reference(pytester: pytest.Pytester) -> None:
     result, report = _run(
         pytester,
-        "examples.async_sms_wrapper:make_client",
+        "conformance.examples.async_sms_wrapper:make_client",
         "-k",
         "lifecycle or missing or SCHEMA or concurrent or boto3",
     )
@@ -219,26 +324,41 @@ def test_the_aiobotocore_wrapper_passes_against_the_reference(pytester: pytest.P
 
 
 @pytest.mark.parametrize(
-    ("factory", "selected", "caught_by"),
+    ("factory", "selected", "caught_by", "message"),
     [
-        ("tag_dropping", "echoed", "RPN-ECHO"),
-        ("error_swallowing", "missing", "RES-NOT-FOUND"),
+        ("tag_dropping", "number_lifecycle", "LIFECYCLE", "*0 tags*requested"),
+        (
+            "error_swallowing",
+            "missing",
+            "RES-NOT-FOUND",
+            "the wrapper's request_phone_number returned None, not a response dict "
+            "(the endpoint answered HTTP 400 ResourceNotFoundException)",
+        ),
     ],
 )
 def test_a_planted_bug_is_flagged_by_its_invariant(
-    pytester: pytest.Pytester, factory: str, selected: str, caught_by: str
+    pytester: pytest.Pytester, factory: str, selected: str, caught_by: str, message: str
 ) -> None:
-    result, report = _run(pytester, f"examples.buggy_wrappers:{factory}", "-k", selected)
-    assert result.ret == 1
+    spec = f"conformance.examples.buggy_wrappers:{factory}"
+    result, report = _run(pytester, spec, "-k", selected)
+    assert result.ret == 1, result.stdout.str()[-3000:]
     assert statuses(report) == {caught_by: "failed"}
     failure = next(e for e in report["invariants"] if e["id"] == caught_by)["failures"][0]
+    assert fnmatch.fnmatchcase(failure["message"], message), failure["message"]
     assert failure["exchange"]["request"]["url"].startswith("http://127.0.0.1:")
     result.stdout.fnmatch_lines([f"*FAILED {caught_by}*", "*DOES NOT CONFORM*"])
 
 
+def test_a_wrapper_building_its_own_client_passes(pytester: pytest.Pytester) -> None:
+    spec = "conformance.examples.buggy_wrappers:session_ignoring"
+    result, report = _run(pytester, spec, "-k", "missing or echoed")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    assert statuses(report) == {"RES-NOT-FOUND": "passed", "RPN-ECHO": "passed"}
+
+
 def test_a_bad_factory_is_one_clear_error(pytester: pytest.Pytester) -> None:
-    result, _ = _run(pytester, "examples.sms_wrapper:no_such_factory", "-k", "echoed")
+    result, _ = _run(pytester, "conformance.examples.sms_wrapper:no_such_factory", "-k", "echoed")
     assert result.ret == 4
     out = result.stdout.str() + result.stderr.str()
-    assert "--client-factory examples.sms_wrapper:no_such_factory" in out
+    assert "conformance.examples.sms_wrapper:no_such_factory" in out
     assert "Traceback" not in out
