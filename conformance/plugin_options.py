@@ -188,30 +188,25 @@ def read_settle_timeout(config: pytest.Config, target: Target) -> float:
     given = config.getoption("settle_timeout")
     if given is None:
         return SETTLE_TIMEOUT_AWS_S if target.is_aws else SETTLE_TIMEOUT_LOCAL_S
-    try:
-        seconds = float(given)
-    except (TypeError, ValueError):
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise pytest.UsageError(
-            f"--settle-timeout {given!r}: give the seconds to wait as a number above 0"
-        )
-    return seconds
+    return _seconds("--settle-timeout", given)
 
 
 def read_request_timeout(config: pytest.Config) -> float:
     """``--request-timeout`` in seconds: a finite number above 0 (0 or less would blame
     the endpoint for answers the client never waited for)."""
-    given = config.getoption("request_timeout")
+    seconds = _seconds("--request-timeout", config.getoption("request_timeout"))
+    config.option.request_timeout = seconds  # what the fixtures read
+    return seconds
+
+
+def _seconds(option: str, given: object) -> float:
+    """``given`` as a finite number of seconds above 0, or a usage error naming ``option``."""
     try:
-        seconds = float(given)
+        seconds = float(given)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         seconds = math.nan
     if not (math.isfinite(seconds) and seconds > 0):
-        raise pytest.UsageError(
-            f"--request-timeout {given!r}: give the seconds to wait as a number above 0"
-        )
-    config.option.request_timeout = seconds  # what the fixtures read
+        raise pytest.UsageError(f"{option} {given!r}: give the seconds to wait as a number above 0")
     return seconds
 
 
