@@ -28,6 +28,7 @@ from conformance.reference import (
     ReferenceService,
     Reply,
     RequestContext,
+    ServiceError,
     ServiceWrapper,
 )
 from conformance.results import validate_report
@@ -419,10 +420,18 @@ def test_real_aws_mode_requests_only_capped_simulator_numbers_and_releases_them(
             assert _describe_status(server.url, record["dummy_access_key"], number_id) != "ACTIVE"
 
 
-def _release_fails(reply: Reply) -> Reply:
-    if reply.operation == "ReleasePhoneNumber":
-        reply.status, reply.body = 500, {"__type": "InternalServerException", "Message": "down"}
-    return reply
+class _ReleaseFails(ServiceWrapper):
+    """ReleasePhoneNumber fails with InternalServerException and releases nothing (a
+    failure answered after the number was released would be seen through, rightly:
+    the ledger asks whether the number is on its way out)."""
+
+    def __init__(self) -> None:
+        super().__init__(ReferenceService())
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        if operation == "ReleasePhoneNumber":
+            raise ServiceError("InternalServerException", "down")
+        return super().handle(operation, params, ctx)
 
 
 @pytest.mark.parametrize("kept", [False, True], ids=["no ledger file", "ledger file"])
@@ -431,7 +440,7 @@ def test_numbers_left_behind_are_reported_with_what_releases_them(
 ) -> None:
     ledger = pytester.path / "kept.json"
     options = ["--conformance-ledger", str(ledger)] if kept else []
-    with ReferenceServer(hooks=[_release_fails]) as server:
+    with ReferenceServer(service=_ReleaseFails()) as server:
         result, _ = run_suite(
             pytester, "--endpoint", server.url, "-k", "test_boto3_reads_error_code", *options
         )
