@@ -69,7 +69,7 @@ def test_an_embedded_target_stops_when_the_run_is_killed(name: str) -> None:
 def test_the_moto_verdict_is_one_command_away(pytester: pytest.Pytester) -> None:
     """moto does not implement this service: the run ends with a verdict, not a crash."""
     result, report = run_suite(
-        pytester, "--endpoint", "moto", "-k", "content_type or simulator or boto3"
+        pytester, "--endpoint", "moto", "-k", "content_type or simulator_number or boto3"
     )
     out = result.stdout.str()
     assert result.ret == 1, out[-3000:]
@@ -88,7 +88,7 @@ def test_the_moto_verdict_is_one_command_away(pytester: pytest.Pytester) -> None
 
 def test_parity_with_moto_lists_what_it_answers_differently(pytester: pytest.Pytester) -> None:
     """``--compare-to moto`` starts moto too; the verdict stays the reference's."""
-    result, report = run_suite(pytester, "--compare-to", "moto", "-k", "simulator")
+    result, report = run_suite(pytester, "--compare-to", "moto", "-k", "simulator_number")
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert statuses(report) == {"RPN-SIMULATOR": "passed"}
     found = {(d["operation"], d["kind"], d["detail"]) for d in report["differences"]}
