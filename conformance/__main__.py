@@ -48,7 +48,7 @@ def cleanup(path: Path) -> int:
     try:
         book = Ledger(client, path)
         book.adopt_leftovers()
-        left = book.release_all()
+        left = book.release_all(everything=True)
     finally:
         client.close()
     print(

@@ -86,6 +86,8 @@ def render_badge(report: dict[str, Any], label: str = "conformance") -> str:
     total = len(invariants)
     passed = sum(1 for entry in invariants if entry.get("status") == "passed")
     message = f"{passed}/{total} passed" if total else "not run"
+    if any(entry.get("status") == "unimplemented" for entry in invariants):
+        message = "not implemented"
     if total and report.get("not_run"):
         message += " (partial)"
     return badge_svg(label, message, colour_for(passed, total))

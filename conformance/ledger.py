@@ -56,6 +56,7 @@ class Ledger:
         self.path = path
         self.guard = guard
         self._ids: dict[str, None] = {}
+        self._stuck: set[str] = set()  # held numbers a release_all could not release
         self._lock = threading.Lock()
 
     # -- the file ------------------------------------------------------------------
@@ -147,6 +148,7 @@ class Ledger:
     def _forget(self, number_id: str) -> None:
         with self._lock:
             self._ids.pop(number_id, None)
+            self._stuck.discard(number_id)
             self._save()
 
     def _on_its_way_out(self, number_id: str) -> bool:
@@ -163,10 +165,15 @@ class Ledger:
             for n in numbers or []
         )
 
-    def release_all(self) -> list[str]:
-        """Release every noted number; returns (and keeps listed) those still held."""
+    def release_all(self, everything: bool = False) -> list[str]:
+        """Release the numbers held; returns (and keeps listed) those still held.
+
+        A number one call could not release is tried again only when ``everything``
+        is asked for (at the end of the run, and by ``cleanup``): against an endpoint
+        that never releases, each example would otherwise try every number all the
+        examples before it left, and the run would grow with the square of its length."""
         with self._lock:
-            ids = list(self._ids)
+            ids = [i for i in self._ids if everything or i not in self._stuck]
         left = []
         for number_id in ids:
             self.client.call(
@@ -182,6 +189,11 @@ class Ledger:
                 self._forget(number_id)
             else:
                 left.append(number_id)
+                with self._lock:
+                    self._stuck.add(number_id)
+        if everything:
+            with self._lock:
+                return list(self._ids)
         return left
 
     @contextlib.contextmanager

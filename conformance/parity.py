@@ -326,6 +326,6 @@ class Mirror:
 
     def close(self) -> list[str]:
         """Release what the other endpoint still holds; returns what could not be."""
-        left = self.held.release_all()
+        left = self.held.release_all(everything=True)
         self.other.close()
         return left

@@ -41,6 +41,7 @@ from .plugin_options import (
     read_other_target,
     read_request_timeout,
     read_settle_timeout,
+    read_shrink_budget,
     read_target,
 )
 from .plugin_preflight import (
@@ -103,6 +104,7 @@ def pytest_configure(config: pytest.Config) -> None:
     STATE.other = read_other_target(config)
     settle_timeout = read_settle_timeout(config, target)
     read_request_timeout(config)
+    read_shrink_budget(config)
     check_record_replay(config)
     check_replay_directory(config)
     check_report_directory(config)

@@ -131,9 +131,9 @@ def conformance_ledger(
         STATE.guarded = True
     book = Ledger(conformance_endpoint, Path(path) if path else None, guard)
     book.adopt_leftovers()
-    book.release_all()
+    book.release_all(everything=True)
     yield book
-    left = book.release_all()
+    left = book.release_all(everything=True)
     if left:
         STATE.left_behind.extend(left)
         STATE.ledger_file = str(path) if path else None

@@ -13,6 +13,7 @@ import random
 import pytest
 
 from .invariants import LEVELS
+from .shrink_budget import DEFAULT_SECONDS as SHRINK_BUDGET_S
 from .targets import Target, TargetError, describe
 
 # How long follow-up checks wait for PENDING, DISASSOCIATING or DELETING to settle: the
@@ -117,6 +118,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         f"DISASSOCIATING, DELETING) to settle (default {SETTLE_TIMEOUT_AWS_S:g} on real AWS, "
         f"{SETTLE_TIMEOUT_LOCAL_S:g} elsewhere)",
     )
+    group.addoption(
+        "--shrink-budget",
+        metavar="S",
+        default=SHRINK_BUDGET_S,  # read (and replaced by the number) by read_shrink_budget()
+        help="seconds a failing invariant may spend making its failing input smaller "
+        f"before the smallest found is reported (default {SHRINK_BUDGET_S:g}; 0: the first "
+        "failing input as found; the report says when shrinking was cut short)",
+    )
 
 
 def suite_requested(config: pytest.Config) -> bool:
@@ -199,14 +208,23 @@ def read_request_timeout(config: pytest.Config) -> float:
     return seconds
 
 
-def _seconds(option: str, given: object) -> float:
-    """``given`` as a finite number of seconds above 0, or a usage error naming ``option``."""
+def read_shrink_budget(config: pytest.Config) -> float:
+    """``--shrink-budget`` in seconds: a finite number, 0 or more."""
+    seconds = _seconds("--shrink-budget", config.getoption("shrink_budget"), zero=True)
+    config.option.shrink_budget = seconds  # what the hooks read
+    return seconds
+
+
+def _seconds(option: str, given: object, zero: bool = False) -> float:
+    """``given`` as a finite number of seconds above 0 (or 0 too, if ``zero``), or a
+    usage error naming ``option``."""
     try:
         seconds = float(given)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise pytest.UsageError(f"{option} {given!r}: give the seconds to wait as a number above 0")
+    if not (math.isfinite(seconds) and (seconds > 0 or (zero and seconds == 0))):
+        what = "0 or more" if zero else "above 0"
+        raise pytest.UsageError(f"{option} {given!r}: give the seconds as a number {what}")
     return seconds
 
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Generator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from hypothesis.errors import Unsatisfiable
 
+from . import shrink_budget
 from .client import EndpointUnavailable
 from .invariants import LEVELS, REGISTRY, InvariantFailure
 from .parity import DifferenceLog
 from .plugin_state import RESULTS, STATE
+from .served import OperationNotServed
 
 
 @pytest.hookimpl(wrapper=True)
@@ -40,6 +43,14 @@ def pytest_runtest_makereport(
     report.user_properties.append(("conformance_stats", _stats_since_last_report()))
     if STATE.other is not None:
         report.user_properties.append(("conformance_differences", STATE.differences.drain()))
+    if call.excinfo is not None and isinstance(call.excinfo.value, OperationNotServed):
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"{call.excinfo.value}")
+        report.user_properties.append(("conformance_not_served", call.excinfo.value.to_dict()))
+        return report
+    if report.when == "call" and STATE.runs is not None:
+        report.user_properties += STATE.runs.properties()
+        STATE.runs = None
     if call.excinfo is None or report.when != "call":
         return report
     if STATE.guarded and isinstance(call.excinfo.value, Unsatisfiable):
@@ -68,22 +79,55 @@ def pytest_runtest_makereport(
 
 @pytest.hookimpl(wrapper=True, trylast=True)  # inside Hypothesis' own wrapper
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    """Count the examples every @given run of a conformance test executes, from the
-    statistics Hypothesis hands its collector (then passed on to Hypothesis' plugin)."""
+    """Around each conformance test: its shrink budget (``shrink_budget``), and what its
+    @given runs did, from the statistics Hypothesis hands its collector (then passed on
+    to Hypothesis' plugin): the examples run, the seconds of each phase, and whether a
+    failure was found again among the examples the database kept (the reuse phase)."""
     if item.get_closest_marker("conformance") is None:
         return (yield)
     from hypothesis import statistics
 
     collector: Any = statistics.collector  # typed for its default (None) only
     outer = collector.value
+    runs = STATE.runs = PropertyRuns()
 
     def note(stats: Any) -> None:
         STATE.examples += count_examples(stats)
+        runs.add(stats)
         if outer is not None:
             outer(stats)
 
-    with collector.with_value(note):
+    runs.budget = item.config.getoption("shrink_budget")
+    with shrink_budget.limited(runs.budget), collector.with_value(note):
         return (yield)
+
+
+@dataclass
+class PropertyRuns:
+    """What the @given runs of one conformance test did, for its report."""
+
+    budget: float = 0.0  # --shrink-budget in force
+    phases: dict[str, float] = field(default_factory=dict)  # seconds by phase
+    from_database: bool = False  # a failure the example database kept was found again
+    shrinking: dict[str, Any] | None = None  # shrink_budget.shrinking() of the run that shrank
+
+    def add(self, stats: dict[str, Any]) -> None:
+        for key, phase in stats.items():
+            if key.endswith("-phase") and isinstance(phase, dict):
+                name = key.removesuffix("-phase")
+                seconds = float(phase.get("duration-seconds") or 0.0)
+                self.phases[name] = round(self.phases.get(name, 0.0) + seconds, 3)
+        reused = stats.get("reuse-phase") or {}
+        if any(c.get("status") == "interesting" for c in reused.get("test-cases", [])):
+            self.from_database = True
+        self.shrinking = shrink_budget.shrinking(stats, self.budget) or self.shrinking
+
+    def properties(self) -> list[tuple[str, Any]]:
+        return [
+            ("conformance_phases", self.phases),
+            ("conformance_from_database", self.from_database),
+            ("conformance_shrinking", self.shrinking),
+        ]
 
 
 def count_examples(stats: dict[str, Any]) -> int:
@@ -120,9 +164,14 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             results.add_differences(props.get("conformance_differences"))
             results.add_stats(props.get("conformance_stats"))
         return
-    results.record(report, props["conformance_invariant"], props.get("conformance_failures"))
+    invariant_id = props["conformance_invariant"]
+    if "conformance_not_served" in props:
+        results.not_implemented(invariant_id, props["conformance_not_served"])
+    else:
+        results.record(report, invariant_id, props.get("conformance_failures"))
     results.add_differences(props.get("conformance_differences"))
-    results.add_stats(props.get("conformance_stats"), props["conformance_invariant"])
+    results.add_stats(props.get("conformance_stats"), invariant_id)
+    results.add_timing(invariant_id, report.duration, props)
 
 
 def _stats_since_last_report() -> dict[str, int]:
@@ -172,6 +221,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if results is None or not (results.invariants or results.replay):
         return
     results.finish(exitstatus)
+    if results.summary().get("unimplemented") and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # not implemented does not conform
     directory = session.config.getoption("conformance_report")
     if directory and not _is_xdist_worker(session.config):
         try:  # checked before the run (plugin_preflight), but the disk may fill up since

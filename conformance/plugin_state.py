@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -37,6 +38,7 @@ class PluginState:
     recorder: Recorder | None = None  # --record
     shared: contextlib.ExitStack | None = None  # xdist controller: the workers' reference
     shared_url: str | None = None
+    runs: Any = None  # plugin_reporting.PropertyRuns of the conformance test running now
 
 
 STATE = PluginState()

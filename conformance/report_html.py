@@ -32,7 +32,7 @@ from .report_json import (
     reportable,
 )
 
-STATUSES = ("passed", "failed", "skipped")
+STATUSES = ("passed", "failed", "unimplemented", "skipped")
 MAX_BODY = 20_000  # characters of one body shown; the rest is in report.json
 
 CSS = """
@@ -58,10 +58,10 @@ thead th { background: var(--soft); }
 .verdict.pass { background: var(--pass); } .verdict.fail { background: var(--fail); }
 .verdict.partial { background: var(--skip); } .verdict.none { background: var(--muted); }
 .status { font-weight: 600; }
-.status.passed { color: var(--pass); } .status.failed { color: var(--fail); }
+.status.passed { color: var(--pass); } .status.failed, .status.unimplemented { color: var(--fail); }
 .status.skipped { color: var(--skip); }
 .matrix td { width: 27%; }
-.matrix td.failed.some { background: #ffebe9; } .matrix td.passed.some { background: #dafbe1; }
+.matrix td.failed.some, .matrix td.unimplemented.some { background: #ffebe9; } .matrix td.passed.some { background: #dafbe1; }
 .matrix td.skipped.some { background: #fff8c5; }
 .matrix .n { font-size: 1.2rem; font-weight: 700; margin-right: .4rem; }
 .matrix a { margin-right: .35rem; white-space: nowrap; }
@@ -154,7 +154,7 @@ def _verdict_class(report: dict[str, Any]) -> str:
             if replay.get("differing_calls")
             else "pass"
         )
-    if summary.get("failed"):
+    if summary.get("failed") or summary.get("unimplemented"):
         return "fail"
     if not summary.get("passed"):
         return "none"
@@ -192,7 +192,8 @@ def _header(report: dict[str, Any], summary: dict[str, int]) -> list[str]:
         f'<p id="verdict" class="verdict {_verdict_class(report)}">{esc(report_verdict(report))}'
         "</p>",
         f'<p id="counts">{summary.get("passed", 0)} passed, {summary.get("failed", 0)} failed, '
-        f"{summary.get('skipped', 0)} skipped of {total} "
+        + (f"{summary['unimplemented']} not implemented, " if summary.get("unimplemented") else "")
+        + f"{summary.get('skipped', 0)} skipped of {total} "
         + ("recordings" if "replay" in report else "invariants")
         + (f"; {len(report['not_run'])} not run (see below)" if report.get("not_run") else "")
         + "</p>",
@@ -225,7 +226,12 @@ def _matrix(invariants: list[dict[str, Any]]) -> list[str]:
         )
         for status in STATUSES:
             ids = [e.get("id", "") for e in at_level if e.get("status") == status]
-            links = " ".join(f'<a href="#{anchor("inv-", i)}">{esc(i)}</a>' for i in ids)
+            links = " ".join(
+                f'<a href="#{anchor("inv-", e.get("id", ""))}" title="{esc(_cost(e))}">'
+                f"{esc(e.get('id', ''))}</a>"
+                for e in at_level
+                if e.get("status") == status
+            )
             some = " some" if ids else ""
             out.append(
                 f'<td class="{status}{some}" data-level="{esc(level)}" data-status="{status}">'
@@ -234,6 +240,13 @@ def _matrix(invariants: list[dict[str, Any]]) -> list[str]:
         out.append("</tr>")
     out.append("</tbody></table></section>")
     return out
+
+
+def _cost(entry: dict[str, Any]) -> str:
+    """An invariant's wall time and requests, as the matrix shows them on hover."""
+    if "seconds" not in entry:
+        return ""
+    return f"{entry['seconds']:g} s, {entry.get('requests', 0)} requests"
 
 
 def _replay(replay: Any) -> list[str]:
@@ -289,7 +302,7 @@ def _invariant_table(invariants: list[dict[str, Any]]) -> list[str]:
     out = [
         '<section id="invariants"><h2>All invariants</h2><table><thead><tr>'
         "<th>id</th><th>level</th><th>what it asserts, and why</th><th>status</th>"
-        "<th>examples</th><th>note</th></tr></thead><tbody>"
+        "<th>examples</th><th>requests</th><th>seconds</th><th>note</th></tr></thead><tbody>"
     ]
     for entry in sorted(invariants, key=lambda e: (_level_rank(e), str(e.get("id")))):
         status = str(entry.get("status", ""))
@@ -302,7 +315,9 @@ def _invariant_table(invariants: list[dict[str, Any]]) -> list[str]:
             f"<td>{esc(entry.get('level', ''))}</td><td>{esc(entry.get('title', ''))}"
             f"{_evidence(entry.get('evidence'), ident)}</td>"
             f'<td class="status {esc(status)}">{esc(status)}</td>'
-            f"<td>{esc(entry.get('examples', ''))}</td><td>{esc(entry.get('note', ''))}</td></tr>"
+            f"<td>{esc(entry.get('examples', ''))}</td><td>{esc(entry.get('requests', ''))}</td>"
+            f'<td title="{esc(_phases(entry))}">{esc(entry.get("seconds", ""))}</td>'
+            f"<td>{esc(entry.get('note', ''))}</td></tr>"
         )
     out.append("</tbody></table></section>")
     return out
@@ -340,6 +355,31 @@ def _source(source: Any) -> str:
             f'data-key="{esc(source.get("key", ""))}">{label}{title}</a>'
         )
     return f'<span class="unlinked" data-key="{esc(source.get("key", ""))}">{label}{title}</span>'
+
+
+def _phases(entry: dict[str, Any]) -> str:
+    """Where an invariant's time went, by Hypothesis phase (a tooltip)."""
+    phases = entry.get("phases") or {}
+    return ", ".join(f"{name} {seconds:g} s" for name, seconds in phases.items())
+
+
+def _how_found(entry: dict[str, Any]) -> list[str]:
+    """A failed invariant's news about how its failure was come by (see results)."""
+    said = []
+    if entry.get("from_database"):
+        said.append(
+            "A known failure: found again first among the examples Hypothesis' database "
+            "kept from an earlier run."
+        )
+    shrinking = entry.get("shrinking") or {}
+    if shrinking.get("cut_short"):
+        said.append(
+            f"Shrinking was cut short after {shrinking.get('seconds')} s and "
+            f"{shrinking.get('examples')} examples (--shrink-budget "
+            f"{shrinking.get('budget_s')}): the input shown is the smallest found so far, "
+            "maybe not minimal."
+        )
+    return said
 
 
 def _failure_case(failure: dict[str, Any], n: int, of: int) -> list[str]:
@@ -400,6 +440,7 @@ def _failures(invariants: list[dict[str, Any]]) -> list[str]:
         ]
         if entry.get("note"):
             out.append(f'<p class="note">{esc(entry["note"])}</p>')
+        out += [f'<p class="note how-found">{esc(said)}</p>' for said in _how_found(entry)]
         for n, failure in enumerate(failures, start=1):
             out += _failure_case(failure, n, len(failures))
         out.append("</details>")

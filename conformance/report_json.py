@@ -101,8 +101,13 @@ def minimality(failure: dict[str, Any]) -> tuple[int, str]:
 def verdict(summary: dict[str, int], not_run: int = 0) -> str:
     """The one-line verdict of a run from its ``summary`` counts; ``not_run`` registered
     invariants that the run did not select (``-k``, ``-m``) make it a partial verdict."""
-    if summary.get("failed"):
-        said = f"DOES NOT CONFORM ({_invariants(summary['failed'])} failed)"
+    unimplemented = summary.get("unimplemented", 0)
+    if summary.get("failed") or unimplemented:
+        counted = [
+            f"{_invariants(summary['failed'])} failed" if summary.get("failed") else "",
+            f"{_invariants(unimplemented)} not implemented" if unimplemented else "",
+        ]
+        said = f"DOES NOT CONFORM ({', '.join(filter(None, counted))})"
     elif not summary.get("passed"):
         said = f"NOTHING CHECKED ({_invariants(summary.get('skipped', 0))} skipped)"
     elif summary.get("skipped"):
@@ -111,7 +116,7 @@ def verdict(summary: dict[str, int], not_run: int = 0) -> str:
         said = "CONFORMS"
     if not not_run:
         return said
-    run = sum(summary.get(s, 0) for s in ("passed", "failed", "skipped"))
+    run = sum(summary.values())
     partial = f"partial: {run} of {_invariants(run + not_run)} run"
     return f"{said[:-1]}; {partial})" if said.endswith(")") else f"{said} ({partial})"
 

@@ -45,7 +45,8 @@ except importlib.metadata.PackageNotFoundError:  # run from a source tree, not i
     SUITE_VERSION = "unknown"
 MAX_LISTED = 25
 MAX_DIFFERENCES_SHOWN = 10  # distinct differences the terminal summary lists
-_RANK = {"pending": -1, "passed": 0, "skipped": 1, "failed": 2}
+SLOWEST_SHOWN = 3  # invariants the terminal summary names as the slowest
+_RANK = {"pending": -1, "passed": 0, "skipped": 1, "unimplemented": 2, "failed": 3}
 
 
 @dataclass
@@ -55,6 +56,12 @@ class InvariantResult:
     failures: dict[str, dict[str, Any]] = field(default_factory=dict)  # by fingerprint
     note: str | None = None
     examples: int = 0
+    requests: int = 0
+    seconds: float = 0.0  # wall time of its setup, call and teardown
+    phases: dict[str, float] = field(default_factory=dict)  # Hypothesis phase: seconds
+    from_database: bool = False  # its failure was found again among the database's examples
+    shrinking: dict[str, Any] | None = None  # shrink_budget.shrinking()
+    exchange: dict[str, Any] | None = None  # unimplemented: the answer that showed it
 
     def add(self, status: str, failures: list[dict[str, Any]] | None, note: str | None) -> None:
         if _RANK[status] > _RANK[self.status]:
@@ -106,6 +113,18 @@ class RunResults:
         self.throttled_retries += (stats or {}).get("throttled_retries", 0)
         if invariant_id is not None and invariant_id in self.invariants:
             self.invariants[invariant_id].examples += (stats or {}).get("examples", 0)
+            self.invariants[invariant_id].requests += (stats or {}).get("requests", 0)
+
+    def add_timing(self, invariant_id: str, seconds: float, props: dict[str, Any]) -> None:
+        """Where one test report's time went (its properties: plugin_reporting)."""
+        result = self.invariants.get(invariant_id)
+        if result is None:
+            return
+        result.seconds = round(result.seconds + seconds, 3)
+        for phase, phase_seconds in (props.get("conformance_phases") or {}).items():
+            result.phases[phase] = round(result.phases.get(phase, 0.0) + phase_seconds, 3)
+        result.from_database |= bool(props.get("conformance_from_database"))
+        result.shrinking = props.get("conformance_shrinking") or result.shrinking
 
     def add_differences(self, entries: list[dict[str, Any]] | None) -> None:
         """Parity differences sent along with a test report, each listed once."""
@@ -129,6 +148,13 @@ class RunResults:
             status, note = "passed", None
         result.add(status, reportable(failures or []), note)
 
+    def not_implemented(self, invariant_id: str, served: dict[str, Any]) -> None:
+        """An invariant not run: the endpoint does not serve the operation it needs
+        (``served``: ``OperationNotServed.to_dict()``, the answer that showed it)."""
+        result = self.invariants.setdefault(invariant_id, InvariantResult(invariant_id, "pending"))
+        result.status, result.note = "unimplemented", served["note"]
+        result.exchange = reportable(served.get("exchange"))
+
     def finish(self, exit_status: int) -> None:
         self.exit_status = int(exit_status)
         why = "interrupted" if exit_status == 2 else "stopped early"
@@ -151,7 +177,7 @@ class RunResults:
             return self.replay.summary()
         counts = {"passed": 0, "failed": 0, "skipped": 0}
         for result in self.invariants.values():
-            counts[result.status] += 1
+            counts[result.status] = counts.get(result.status, 0) + 1
         return counts
 
     def to_dict(self) -> dict[str, Any]:
@@ -195,12 +221,20 @@ class RunResults:
             "level": meta.level if meta else "",
             "status": result.status,
             "examples": result.examples,
+            "requests": result.requests,
+            "seconds": result.seconds,
+            "phases": result.phases,
             "evidence": [claim.to_dict() for claim in meta.evidence] if meta else [],
         }
         if result.note:
             entry["note"] = result.note
         if result.status == "failed":
             entry["failures"] = result.ordered_failures()
+            entry["from_database"] = result.from_database
+            if result.shrinking is not None:
+                entry["shrinking"] = result.shrinking
+        if result.exchange is not None:
+            entry["exchange"] = result.exchange
         return entry
 
     def write(self, directory: str | Path) -> Path:
@@ -230,11 +264,17 @@ class RunResults:
         ]
         if absent:
             lines.append("  NOTE: " + absent[0].split(". ", 1)[-1])
+        unserved = sorted(r.id for r in self.invariants.values() if r.status == "unimplemented")
+        if unserved:
+            why = self.invariants[unserved[0]].note or ""
+            lines.append(f"  NOT IMPLEMENTED: {why}")
+            lines.append(f"    so not run: {_short(', '.join(unserved))}")
         for result in failed[:MAX_LISTED]:
             meta = registry[result.id]
             first = next(iter(result.ordered_failures()), None)
             why = first["message"] if first else (result.note or "")
             lines.append(f"  FAILED {result.id} [{meta.level}] {meta.title}: {_short(why)}")
+            lines += [f"         {said}" for said in _how_found(result)]
         if len(failed) > MAX_LISTED:
             lines.append(f"  ... and {len(failed) - MAX_LISTED} more failed invariants")
         summary = self.summary()
@@ -259,6 +299,13 @@ class RunResults:
             f"  stats: {self.requests} requests, {self.examples} examples, "
             f"{self.throttled_retries} throttled retries"
         )
+        ran = [r for r in self.invariants.values() if r.examples]
+        slowest = sorted(ran, key=lambda r: -r.seconds)[:SLOWEST_SHOWN]
+        if slowest:
+            lines.append(
+                "  slowest: "
+                + ", ".join(f"{r.id} {r.seconds:.1f} s ({r.requests} requests)" for r in slowest)
+            )
         return lines + self._file_lines()
 
     def difference_lines(self, limit: int = MAX_DIFFERENCES_SHOWN) -> list[str]:
@@ -307,6 +354,22 @@ class RunResults:
             f"{self.throttled_retries} throttled retries"
         )
         return lines + self._file_lines()
+
+
+def _how_found(result: InvariantResult) -> list[str]:
+    """How a failure was come by, when that is news: found again first from the example
+    database (a known failure), or shown before shrinking could finish."""
+    said = []
+    if result.from_database:
+        said.append("a known failure: found again first among the examples Hypothesis' database kept")
+    shrinking = result.shrinking or {}
+    if shrinking.get("cut_short"):
+        said.append(
+            f"shrinking cut short after {shrinking['seconds']:.1f} s and {shrinking['examples']} "
+            f"examples (--shrink-budget {shrinking['budget_s']:g}): the smallest input found "
+            "so far is shown"
+        )
+    return said
 
 
 def _short(text: str | None, limit: int = 160) -> str:

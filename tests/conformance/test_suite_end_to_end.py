@@ -509,15 +509,54 @@ def test_cleanup_releases_what_a_ledger_lists(tmp_path: Path) -> None:
         assert _describe_status(server.url, credentials.access_key, number_id) != "ACTIVE"
 
 
-def test_an_endpoint_without_the_service_passes_nothing(pytester: pytest.Pytester) -> None:
-    """Like moto, which crashes with an HTML page on this service: every invariant fails
-    or is skipped with what the endpoint said; none passes vacuously."""
+def _html_500(request: RawRequest) -> RawResponse:
+    return RawResponse(500, {"Content-Type": "text/html"}, b"<h1>Internal Server Error</h1>")
 
-    def html_500(request: RawRequest) -> RawResponse:
-        return RawResponse(500, {"Content-Type": "text/html"}, b"<h1>Internal Server Error</h1>")
 
-    with ReferenceServer(app=html_500) as server:
+def _unknown_operation(request: RawRequest) -> RawResponse:
+    body = b'{"__type": "UnknownOperationException"}'
+    return RawResponse(400, {"Content-Type": "application/x-amz-json-1.0"}, body)
+
+
+@pytest.mark.parametrize("app", [_html_500, _unknown_operation], ids=["html-500", "unknown-op"])
+def test_an_endpoint_without_the_service_is_not_implemented_at_once(
+    pytester: pytest.Pytester, app: Callable[[RawRequest], RawResponse]
+) -> None:
+    """Like moto, which crashes with an HTML page on this service: two answers decide
+    "not implemented" for every invariant (none passes vacuously, none is run example
+    by example), and the run does not conform."""
+    received: list[RawRequest] = []
+
+    def counting(request: RawRequest) -> RawResponse:
+        received.append(request)
+        return app(request)
+
+    with ReferenceServer(app=counting) as server:
         result, report = run_suite(pytester, "--endpoint", server.url)
     assert result.ret == 1
-    assert "passed" not in statuses(report).values()
-    result.stdout.fnmatch_lines(["*NOTE: The endpoint does not implement RequestPhoneNumber*"])
+    assert set(statuses(report).values()) == {"unimplemented"}
+    assert report["summary"]["unimplemented"] == len(load_registry())
+    assert len(received) == 2  # an empty request, then the simulator request
+    result.stdout.fnmatch_lines(
+        [
+            "*NOT IMPLEMENTED: the endpoint does not implement RequestPhoneNumber: HTTP *",
+            "*verdict: DOES NOT CONFORM (25 invariants not implemented)*",
+        ]
+    )
+
+
+def test_an_endpoint_that_only_validates_is_judged_not_excused(pytester: pytest.Pytester) -> None:
+    """An endpoint that answers the empty request as the protocol says (a
+    ValidationException) serves the operation, even if it crashes on everything else:
+    its checks run and fail."""
+
+    def validates_then_crashes(request: RawRequest) -> RawResponse:
+        if request.body.strip() == b"{}":
+            body = b'{"__type": "ValidationException", "Message": "missing members"}'
+            return RawResponse(400, {"Content-Type": "application/x-amz-json-1.0"}, body)
+        return _html_500(request)
+
+    with ReferenceServer(app=validates_then_crashes) as server:
+        result, report = run_suite(pytester, "--endpoint", server.url, "-k", "simulator_number")
+    assert result.ret == 1
+    assert statuses(report) == {"RPN-SIMULATOR": "failed"}
