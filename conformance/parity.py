@@ -165,9 +165,13 @@ def compare(
 
 
 def _gone(outcome: Outcome) -> bool:
-    """Not found, or described only in a status that ends in DELETED."""
+    """Not found, described only in a status that ends in DELETED, or refused as not
+    active (a write to a number still DISASSOCIATING): which one a released resource
+    gets depends on how far its release has settled."""
     if outcome.error_code == "ResourceNotFoundException":
         return True
+    if outcome.error_code == "ConflictException" and isinstance(outcome.body, dict):
+        return outcome.body.get("Reason") == "RESOURCE_NOT_ACTIVE"
     if not outcome.ok or not isinstance(outcome.body, dict):
         return False
     listed = [v for v in outcome.body.values() if isinstance(v, list)]

@@ -220,9 +220,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     results = session.config.stash.get(RESULTS, None)
     if results is None or not (results.invariants or results.replay):
         return
-    results.finish(exitstatus)
     if results.summary().get("unimplemented") and exitstatus == pytest.ExitCode.OK:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # not implemented does not conform
+        exitstatus = session.exitstatus = pytest.ExitCode.TESTS_FAILED  # does not conform
+    results.finish(exitstatus)
     directory = session.config.getoption("conformance_report")
     if directory and not _is_xdist_worker(session.config):
         try:  # checked before the run (plugin_preflight), but the disk may fill up since

@@ -1,29 +1,57 @@
-"""HTTP to the endpoint under test: a small pool of keep-alive connections, bytes in and out.
+"""HTTP to the endpoint under test: urllib3's connection pool, bytes in and out.
 
 A botocore client spends about half a millisecond a call on work that never reaches the
-wire (its event hooks, endpoint rules, user-agent assembly, urllib3's pool); on a
-conformance run that was the largest share of the suite's own cost. The suite keeps
-botocore's serializer, signer and parser (``conformance.client``) and sends through
-``http.client`` directly. Proxies from the environment (``HTTPS_PROXY``, ``HTTP_PROXY``,
-``NO_PROXY``) are honoured as botocore honours them, http:// proxies only (an https
-endpoint goes through one by CONNECT); TLS is verified against botocore's CA bundle
-(``AWS_CA_BUNDLE`` wins).
+wire (its event hooks, endpoint rules, user-agent assembly); on a conformance run that was
+the largest share of the suite's own cost. The suite keeps botocore's serializer, signer
+and parser (``conformance.client``) and hands the bytes they make to urllib3, the library
+botocore itself sends with. Keep-alive connections, stale-connection checks, proxies and
+TLS are urllib3's, not ours: it keeps them correct (an idle connection the server closed
+is replaced, a half-used one thrown away, CONNECT tunnels, https:// proxies and TLS
+inside TLS), where the hand-written pool over ``http.client`` this replaces had to get
+each of them right itself, and refused https:// proxies. urllib3 is used directly (one
+pool for the endpoint) rather than through botocore's ``URLLib3Session``: that one wants
+an ``AWSPreparedRequest``, looks the proxy up on every call, loads the CA bundle into
+every new connection and turns failures into botocore exceptions that keep less of their
+cause.
+
+What this module guarantees:
+
+- the request is the one given, as ``http.client`` sends it: the request line, then
+  ``Host`` and ``Accept-Encoding: identity`` (unless given), ``Content-Length`` of the
+  body (unless given), then the given headers in their order, then the body unchanged.
+  urllib3's own default ``User-Agent`` is never added (the suite sends botocore's); a
+  plain proxy gets the absolute URL and ``Proxy-Authorization`` after the given headers;
+- the answer is what arrived: the status, every header (a field sent twice is joined
+  with ", ", as botocore reads it) and the body's bytes, read whole; nothing is decoded
+  (a gzip body stays gzip) and nothing followed (a redirect is an answer like any other);
+- nothing is sent twice: retries are off, so every failure (refused, reset, timed out,
+  not HTTP, TLS) is the caller's to see, as ``TransportError``;
+- a connection is reused only after a whole answer: one left half-used by a failure or
+  an interruption (Ctrl-C) is closed, never sent on again;
+- proxies come from the environment as botocore takes them (``HTTPS_PROXY``,
+  ``HTTP_PROXY``, ``NO_PROXY``; ``botocore.utils.get_environ_proxies``), http:// or
+  https:// (an https endpoint goes through either by CONNECT; an https:// proxy is
+  spoken to over TLS); every TLS hop is verified against the CA bundle botocore uses
+  (``AWS_CA_BUNDLE`` wins);
+- it is safe to share between threads.
 """
 
 from __future__ import annotations
 
-import base64
 import http.client
 import os
-import select
-import socket
 import ssl
-import threading
 import urllib.parse
 from dataclasses import dataclass
+from typing import Any
 
-from botocore.httpsession import get_cert_path
+import urllib3
+from botocore.httpsession import ProxyConfiguration, create_urllib3_context, get_cert_path
 from botocore.utils import get_environ_proxies
+from urllib3.exceptions import HTTPError as URLLib3Error
+from urllib3.util import SKIP_HEADER, Retry, Url, parse_url
+
+_NO_RETRIES = Retry(total=False, redirect=False)  # urllib3 would build one every call
 
 
 class TransportError(Exception):
@@ -40,10 +68,8 @@ class Answer:
 class Transport:
     """Sends POSTs to one endpoint; safe to share between threads.
 
-    Connections are kept in one pool for all threads: a call takes an idle one (or opens
-    one) and gives it back after a whole answer, at most ``MAX_IDLE`` kept. A call that
-    ends any other way (a transport failure, a Ctrl-C half-way) closes its connection,
-    so no half-used one is ever sent on again.
+    Connections are kept in one urllib3 pool for all threads: a call takes an idle one
+    (or opens one) and gives it back after a whole answer, at most ``MAX_IDLE`` kept.
     """
 
     MAX_IDLE = 32
@@ -54,127 +80,93 @@ class Transport:
             raise ValueError(f"not an http(s) URL: {url!r}")
         self.url = url
         self.timeout = timeout
-        self._https = parts.scheme == "https"
-        self._host = parts.hostname
-        self._port = parts.port or (443 if self._https else 80)
         self._target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        self._proxy = _proxy_for(url)
-        self._tls = _tls_context() if self._https else None
-        self._idle: list[http.client.HTTPConnection] = []
+        options: dict[str, Any] = {
+            "maxsize": self.MAX_IDLE,
+            "block": False,  # more threads than MAX_IDLE at once: more connections
+            "retries": _NO_RETRIES,
+            "timeout": urllib3.Timeout(connect=timeout, read=timeout),
+        }
+        proxy = _proxy_for(url)
+        if parts.scheme == "https" or (proxy is not None and proxy[0].scheme == "https"):
+            options["ssl_context"] = _tls_context()
+        self._manager: urllib3.PoolManager
+        if proxy is None:
+            self._manager = urllib3.PoolManager(**options)
+        else:
+            address, proxy_headers = proxy
+            self._manager = urllib3.ProxyManager(
+                address._replace(auth=None).url,  # credentials go as a header, below
+                proxy_headers=proxy_headers,
+                proxy_ssl_context=options.get("ssl_context"),  # the same CA bundle
+                **options,
+            )
+        # a plain proxy takes the whole URL; through a CONNECT tunnel the path is enough
+        self._absolute = proxy is not None and parts.scheme == "http"
+        self._pool = self._manager.connection_from_url(url)
         self._closed = False
-        self._lock = threading.Lock()
 
     def post(self, headers: dict[str, str], body: bytes) -> Answer:
         """One request and its whole answer; a transport failure raises TransportError."""
-        target = self._target
-        if self._proxy is not None and not self._https:  # a plain proxy takes the whole URL
-            target, headers = self.url, {**headers, **self._proxy.headers}
-        connection = self._take()
+        if "User-Agent" not in headers and all(k.lower() != "user-agent" for k in headers):
+            headers = {**headers, "User-Agent": SKIP_HEADER}  # not urllib3's own
+        pool, one_off = self._pool, self._closed
+        if one_off:  # still works after close(): on a pool of its own, closed after it
+            pool = self._manager.connection_from_url(self.url)
         try:
-            connection.request("POST", target, body=body, headers=headers)
-            response = connection.getresponse()
-            answer = Answer(response.status, _joined(response.getheaders()), response.read())
-        except (OSError, http.client.HTTPException) as e:
-            connection.close()
-            raise TransportError(f"{type(e).__name__}: {e}") from e
-        except BaseException:
-            connection.close()  # interrupted half-way: its state is unknown
-            raise
-        if response.will_close:
-            connection.close()
-        else:
-            self._give_back(connection)
-        return answer
-
-    def _take(self) -> http.client.HTTPConnection:
-        while True:
-            with self._lock:
-                connection = self._idle.pop() if self._idle else None
-            if connection is None:
-                return self._new_connection()
-            if connection.sock is not None and not _dropped(connection.sock):
-                return connection
-            connection.close()  # the server closed it while idle: try the next, not fail
-
-    def _give_back(self, connection: http.client.HTTPConnection) -> None:
-        with self._lock:
-            if not self._closed and len(self._idle) < self.MAX_IDLE:
-                self._idle.append(connection)
-                return
-        connection.close()
-
-    def _new_connection(self) -> http.client.HTTPConnection:
-        host, port = self._host, self._port
-        if self._proxy is not None:
-            host, port = self._proxy.host, self._proxy.port
-        if self._https:
-            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                host, port, timeout=self.timeout, context=self._tls
+            response = pool.urlopen(
+                "POST",
+                self.url if self._absolute else self._target,
+                body=body,
+                headers=headers,
+                retries=_NO_RETRIES,  # every failure is the caller's to see: nothing resent
+                redirect=False,
+                assert_same_host=False,
+                preload_content=True,  # the whole answer is read before the connection
+                decode_content=False,  # goes back; the body's bytes as they came
             )
-            if self._proxy is not None:
-                connection.set_tunnel(self._host, self._port, headers=self._proxy.headers)
-        else:
-            connection = http.client.HTTPConnection(host, port, timeout=self.timeout)
-        return connection
+        except (URLLib3Error, OSError, http.client.HTTPException) as e:
+            raise TransportError(f"{type(e).__name__}: {e}") from e
+        finally:
+            if one_off:
+                self._manager.clear()
+                pool.close()
+        return Answer(response.status, dict(response.headers.itermerged()), response.data)
 
     def close(self) -> None:
         """Close the idle connections; one still in use is closed when its call ends."""
-        with self._lock:
-            idle, self._idle, self._closed = self._idle, [], True
-        for connection in idle:
-            connection.close()
+        self._closed = True
+        self._manager.clear()  # forgets the pools (urllib3 2 leaves them open until GC)
+        self._pool.close()
 
 
-def _joined(fields: list[tuple[str, str]]) -> dict[str, str]:
-    """Header fields as one dict; names compare case-insensitively (the first spelling
-    is kept), and a field sent twice is joined with ", " as urllib3 joins it."""
-    headers: dict[str, str] = {}
-    spelling: dict[str, str] = {}
-    for name, value in fields:
-        key = spelling.setdefault(name.lower(), name)
-        headers[key] = f"{headers[key]}, {value}" if key in headers else value
-    return headers
-
-
-def _dropped(sock: socket.socket) -> bool:
-    """True when an idle keep-alive socket is readable: the server closed it (or sent
-    something unasked), so it must not carry the next request."""
-    try:
-        readable, _, _ = select.select([sock], [], [], 0)
-    except (OSError, ValueError):
-        return True
-    return bool(readable)
-
-
-@dataclass(frozen=True)
-class _Proxy:
-    host: str
-    port: int
-    headers: dict[str, str]  # Proxy-Authorization, when the proxy URL carries a user
-
-
-def _proxy_for(url: str) -> _Proxy | None:
-    """The proxy botocore would use for ``url`` (None when NO_PROXY excludes it)."""
-    proxy = get_environ_proxies(url).get(urllib.parse.urlsplit(url).scheme)
-    if not proxy:
+def _proxy_for(url: str) -> tuple[Url, dict[str, str]] | None:
+    """The proxy botocore would use for ``url`` (None when NO_PROXY excludes it) and
+    the headers that carry its credentials, as botocore makes them."""
+    proxies = get_environ_proxies(url)
+    setting = proxies.get(urllib.parse.urlsplit(url).scheme)
+    if not setting:
         return None
-    address = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
-    if not address.hostname:
-        return None
-    if address.scheme != "http":
+    scheme, has_scheme, _ = setting.partition("://")
+    if has_scheme and scheme.lower() not in ("http", "https"):
         raise TransportError(
-            f"proxy {proxy!r}: only http:// proxies are supported (https endpoints go "
-            "through them by CONNECT); set the proxy variable to its http:// address"
+            f"a {scheme}:// proxy: only http:// and https:// proxies are supported "
+            "(https endpoints go through either by CONNECT)"
         )
-    headers = {}
-    if address.username:
-        user = urllib.parse.unquote(address.username)
-        password = urllib.parse.unquote(address.password or "")
-        token = base64.b64encode(f"{user}:{password}".encode()).decode()
-        headers["Proxy-Authorization"] = f"Basic {token}"
-    return _Proxy(address.hostname, address.port or 80, headers)
+    botocore_proxies = ProxyConfiguration(proxies)
+    proxy_url = setting if has_scheme else botocore_proxies.proxy_url_for(url)  # host:port
+    try:
+        address = parse_url(proxy_url)
+    except URLLib3Error:  # its message would show the credentials in the setting
+        raise TransportError("the proxy setting is not a URL") from None
+    if not address.host:
+        raise TransportError("the proxy setting names no host")
+    return address, botocore_proxies.proxy_headers_for(proxy_url)
 
 
 def _tls_context() -> ssl.SSLContext:
+    """botocore's TLS settings, verified against its CA bundle (``AWS_CA_BUNDLE`` wins)."""
     bundle = os.environ.get("AWS_CA_BUNDLE") or get_cert_path(True)
-    return ssl.create_default_context(cafile=bundle if isinstance(bundle, str) else None)
+    context = create_urllib3_context()
+    context.load_verify_locations(cafile=bundle)
+    return context
