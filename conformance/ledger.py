@@ -18,11 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import reject
 
 from .client import DUMMY_SECRET, EndpointClient, Outcome
 
 SIMULATOR = "SIMULATOR"
+# Refusals in a row after which a property is skipped on real AWS: were one generated
+# input in ten admissible, 50 refusals in a row would happen in 0.5 % of properties.
+GIVE_UP_AFTER = 50
 
 
 class SpendGuard:
@@ -57,6 +61,7 @@ class Ledger:
         self.guard = guard
         self._ids: dict[str, None] = {}
         self._stuck: set[str] = set()  # held numbers a release_all could not release
+        self.refused_in_a_row = 0  # by the spend guard, in the property running now
         self._lock = threading.Lock()
 
     # -- the file ------------------------------------------------------------------
@@ -107,9 +112,21 @@ class Ledger:
         return self.guard is None or self.guard.admit(body)
 
     def admit(self, body: Any) -> None:
-        """Reject the current example (never sent) if the spend guard refuses ``body``."""
-        if not self.allows(body):
-            reject()  # not a SIMULATOR request, or the cap on real numbers is reached
+        """Reject the current example (never sent) if the spend guard refuses ``body``;
+        skip the property once the guard refused ``GIVE_UP_AFTER`` in a row (past the
+        cap on real numbers it refuses them all, and Hypothesis would go on generating
+        examples to throw away for as long as its limits allow)."""
+        if self.allows(body):
+            self.refused_in_a_row = 0
+            return
+        self.refused_in_a_row += 1
+        if self.refused_in_a_row >= GIVE_UP_AFTER:
+            self.refused_in_a_row = 0
+            pytest.skip(
+                f"on real AWS the spend guard refused {GIVE_UP_AFTER} requests of this "
+                "property in a row (only SIMULATOR numbers, at most --max-real-numbers)"
+            )
+        reject()  # not a SIMULATOR request, or the cap on real numbers is reached
 
     def adopt(self, number_id: str) -> None:
         """Hold a number the run did not knowingly create (a hidden second number

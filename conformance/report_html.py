@@ -448,6 +448,28 @@ def _failures(invariants: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _unimplemented(invariants: list[dict[str, Any]]) -> list[str]:
+    """Invariants not run because the endpoint does not serve their operation: what it
+    was concluded from, once for each answer that showed it."""
+    unserved = [e for e in invariants if e.get("status") == "unimplemented"]
+    if not unserved:
+        return []
+    out = ['<section id="unimplemented"><h2>Not implemented</h2>']
+    by_note: dict[str, list[dict[str, Any]]] = {}
+    for entry in unserved:
+        by_note.setdefault(str(entry.get("note", "")), []).append(entry)
+    for note, entries in by_note.items():
+        ids = ", ".join(str(e.get("id", "")) for e in entries)
+        out.append(f'<p class="note">{esc(note)}. Not run: {esc(ids)}.</p>')
+        if entries[0].get("exchange") is not None:
+            out += [
+                '<p class="label">The answer that showed it</p>',
+                f'<pre class="exchange">{esc(exchange_text(entries[0]["exchange"]))}</pre>',
+            ]
+    out.append("</section>")
+    return out
+
+
 def _differences(differences: Iterable[Any], replay: bool = False) -> list[str]:
     """Each distinct difference (operation, kind, detail) as a row of one table, then
     folded out with its input and both exchanges."""
@@ -528,6 +550,7 @@ def render_html(report: dict[str, Any]) -> str:
         *_header(report, summary),
         *(_replay(report["replay"]) if "replay" in report else _matrix(invariants)),
         *_failures(invariants),
+        *_unimplemented(invariants),
         *_differences(report.get("differences") or [], replay="replay" in report),
         *_invariant_table(invariants),
         *_not_run(report.get("not_run") or []),

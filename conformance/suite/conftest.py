@@ -55,3 +55,9 @@ def _served(_not_served: OperationNotServed | None) -> None:
     when the endpoint does not serve it (the plugin reports it so)."""
     if _not_served is not None:
         raise _not_served
+
+
+@pytest.fixture(autouse=True)
+def _guard_count(ledger: Ledger) -> None:
+    """Each property counts the spend guard's refusals in a row afresh (real AWS)."""
+    ledger.refused_in_a_row = 0

@@ -570,12 +570,12 @@ def test_a_hostile_endpoint_gets_a_failing_report_in_all_three_files(
         )
     assert result.ret == 1
     report = check_files(out)
-    assert report["summary"]["failed"] > 0 and report["summary"]["passed"] == 0
+    # an HTML page for every request: not implemented, the page shown as what was answered
+    assert report["summary"]["unimplemented"] == 3 and report["summary"]["passed"] == 0
     page = (out / "report.html").read_text()
     assert "<script" not in page.lower() and html_escaped(HOSTILE) in page
     badge = ET.parse(out / "badge.svg").getroot()
-    total = len(report["invariants"])
-    assert f"0/{total} passed" in "".join(badge.itertext())
+    assert "not implemented" in "".join(badge.itertext())
 
 
 def html_escaped(text: str) -> str:
@@ -690,10 +690,16 @@ def test_publish_writes_every_file_and_repeats_itself(tmp_path: Path) -> None:
         return check_files(out / "reference")
 
     first, again = publish(tmp_path / "a"), publish(tmp_path / "b")
-    volatile = ("started", "duration_s")
-    assert {k: v for k, v in first.items() if k not in volatile} == {
-        k: v for k, v in again.items() if k not in volatile
-    }
+    volatile = ("started", "duration_s", "seconds", "phases")  # timestamps and durations
+
+    def steady(report: dict[str, Any]) -> dict[str, Any]:
+        kept = {k: v for k, v in report.items() if k not in volatile}
+        kept["invariants"] = [
+            {k: v for k, v in e.items() if k not in volatile} for e in report["invariants"]
+        ]
+        return kept
+
+    assert steady(first) == steady(again)
     assert first["seed"] == "99" and first["profile"] == "quick"
     matrix = (tmp_path / "a" / "README.md").read_text()
     for entry in first["invariants"]:
