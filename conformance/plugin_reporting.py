@@ -220,6 +220,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     results = session.config.stash.get(RESULTS, None)
     if results is None or not (results.invariants or results.replay):
         return
+    if session.config.option.collectonly:  # nothing ran: no verdict, no report
+        results.invariants.clear()
+        results.replay = None
+        return
     if results.summary().get("unimplemented") and exitstatus == pytest.ExitCode.OK:
         exitstatus = session.exitstatus = pytest.ExitCode.TESTS_FAILED  # does not conform
     results.finish(exitstatus)

@@ -100,3 +100,12 @@ def test_a_run_selected_with_k_is_partial_everywhere(pytester: pytest.Pytester) 
     page = Page((out / "report.html").read_text())
     assert "partial: 1 of 25" in page.find("p", id="verdict")[0]
     assert len([e for e in page.elements if "data-not-run" in e[1]]) == 24
+
+
+def test_collect_only_gives_no_verdict_and_writes_no_report(pytester: pytest.Pytester) -> None:
+    """Listing the suite's tests runs none: nothing to judge, nothing to report."""
+    out = pytester.path / "report"
+    result = pytester.runpytest_subprocess(*suite_args("--collect-only", "-q", report=out))
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    result.stdout.fnmatch_lines([f"{len(load_registry())} tests collected*"])
+    assert "verdict" not in result.stdout.str() and not out.exists()
