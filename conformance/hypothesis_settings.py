@@ -1,17 +1,29 @@
-"""The suite's Hypothesis profiles and the settings every conformance property needs.
+"""The suite's Hypothesis profiles, and what every conformance property needs on top.
 
 Importing this module registers the ``quick`` (20 examples) and ``thorough`` (500)
 profiles; ``--hypothesis-profile`` picks one, and other profiles may extend them.
+
+The run's seed (``--hypothesis-seed``, or one the suite chose: see plugin_options) is
+given to each property with Hypothesis' own ``@seed``, not forced on the whole process
+as Hypothesis' plugin does with that option: a process-wide seed also turns off
+Hypothesis' example database, and a second run against a broken endpoint should try
+the failures the first one found before anything else. The examples drawn are the
+same either way (a seeded property draws from ``Random(seed)``, as a forced seed does).
 """
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from hypothesis import HealthCheck, core, seed, settings
 
 from .plugin_state import STATE
 
 settings.register_profile("quick", max_examples=20)
 settings.register_profile("thorough", max_examples=500)
+
+T = TypeVar("T")
 
 
 def network_settings() -> settings:
@@ -22,3 +34,37 @@ def network_settings() -> settings:
     if STATE.guarded:
         checks.append(HealthCheck.filter_too_much)
     return settings(settings.default, deadline=None, suppress_health_check=checks)
+
+
+def network_property() -> Callable[[T], T]:
+    """The decorator above a property's ``@given``: ``network_settings()`` and the
+    run's seed."""
+
+    def apply(test: T) -> T:
+        # in this order: @seed also sets database=None, which the settings then replace
+        applied: T = network_settings()(repeatable(test))
+        return applied
+
+    return apply
+
+
+def repeatable(test: T) -> T:
+    """``test`` (a ``@given`` function or a state machine) seeded with the run's seed.
+    Hypothesis' ``@seed`` turns the database off for the test; settings applied after
+    it (``network_property``), or given to ``run_state_machine_as_test``, turn it on."""
+    if STATE.seed is None:
+        return test
+    seeded: T = seed(STATE.seed)(test)  # type: ignore[arg-type]
+    return seeded
+
+
+def take_over_the_seed(given: Any) -> None:
+    """Hold the run's seed for ``repeatable``, and undo Hypothesis' process-wide one
+    (set by its plugin from the same option), which would turn the database off."""
+    if given is None:
+        return
+    try:
+        STATE.seed = int(given)
+    except ValueError:
+        STATE.seed = given
+    core.global_force_seed = None

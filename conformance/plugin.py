@@ -19,11 +19,17 @@ other ``plugin_*`` modules are imported here, one concern a module:
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
-from .hypothesis_settings import network_settings
+from .hypothesis_settings import (
+    network_property,
+    network_settings,
+    repeatable,
+    take_over_the_seed,
+)
 from .interrupts import checkpoint
 from .plugin_fixtures import (
     conformance_endpoint,
@@ -43,6 +49,7 @@ from .plugin_options import (
     read_settle_timeout,
     read_shrink_budget,
     read_target,
+    suite_requested,
 )
 from .plugin_preflight import (
     check_client_factory,
@@ -56,7 +63,6 @@ from .plugin_reporting import (
     pytest_runtest_logreport,
     pytest_runtest_makereport,
     pytest_sessionfinish,
-    pytest_sessionstart,
     pytest_terminal_summary,
     replay_log,
     replay_properties,
@@ -71,6 +77,7 @@ __all__ = [
     "conformance_ledger",
     "conformance_settle_timeout",
     "conformance_target",
+    "network_property",
     "network_settings",
     "pytest_addoption",
     "pytest_collection_finish",
@@ -88,6 +95,7 @@ __all__ = [
     "pytest_unconfigure",
     "replay_log",
     "replay_properties",
+    "repeatable",
 ]
 
 
@@ -121,6 +129,16 @@ def pytest_configure(config: pytest.Config) -> None:
         replay=ReplayTally(config.getoption("replay")) if config.getoption("replay") else None,
         compared_to=config.getoption("compare_to"),
     )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The run starts (its clock); its seed goes to each property, keeping Hypothesis'
+    example database on (hypothesis_settings; every plugin's pytest_configure, Hypothesis'
+    too, has run by now). Only for runs of the suite, never for other test suites."""
+    session.config.stash[RESULTS].started = time.time()
+    if suite_requested(session.config):
+        take_over_the_seed(session.config.getoption("hypothesis_seed", default=None))
 
 
 @pytest.hookimpl(tryfirst=True)

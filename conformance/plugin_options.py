@@ -134,7 +134,10 @@ def suite_requested(config: pytest.Config) -> bool:
     return bool(
         config.getoption("conformance_report")
         or config.getoption("endpoint") != "reference"
-        or any(a == "conformance" or a.startswith("conformance/") or "suite" in a for a in args)
+        or any(
+            a == "conformance" or a.startswith(("conformance/", "suite/")) or "conformance/suite" in a
+            for a in args
+        )
     )
 
 

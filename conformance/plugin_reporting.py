@@ -211,11 +211,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             results.expect(marker.kwargs["id"])
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_sessionstart(session: pytest.Session) -> None:
-    session.config.stash[RESULTS].started = time.time()
-
-
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     results = session.config.stash.get(RESULTS, None)
     if results is None or not (results.invariants or results.replay):

@@ -39,6 +39,7 @@ class PluginState:
     shared: contextlib.ExitStack | None = None  # xdist controller: the workers' reference
     shared_url: str | None = None
     runs: Any = None  # plugin_reporting.PropertyRuns of the conformance test running now
+    seed: Any = None  # the run's seed, given to each property (hypothesis_settings)
 
 
 STATE = PluginState()

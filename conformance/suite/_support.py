@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import strategies
 from conformance.client import Outcome
 from conformance.ledger import Ledger
-from conformance.plugin import network_settings
+from conformance.plugin import network_property
 
 OPERATION = "RequestPhoneNumber"
 # The request documented to succeed at no cost (shared/aws-behavior.md).
@@ -104,7 +104,7 @@ def check_each(
     that never applied is skipped (never reported as passed)."""
     seen = Seen(what)
 
-    @network_settings()
+    @network_property()
     @given(batch=batches)
     def run(batch: Sequence[Any]) -> None:
         for value in batch:

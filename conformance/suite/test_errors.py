@@ -19,7 +19,7 @@ from conformance.checks import (
 from conformance.client import EndpointClient, Outcome
 from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
-from conformance.plugin import network_settings
+from conformance.plugin import network_property
 from strategies.model import is_server_fault
 
 from ._support import BODIES, OPERATION, Seen, check_each, one, refused
@@ -67,7 +67,7 @@ def _each_error(ledger: Ledger, check: Any, what: str = "an error", applies: Any
         number_id = made.body.get("PhoneNumberId")
         return ledger.client.call("ReleasePhoneNumber", {"PhoneNumberId": number_id})
 
-    @network_settings()
+    @network_property()
     @given(bodies=BODIES)
     def run(bodies: list[Any]) -> None:
         # on real AWS the conflict would spend one of the few numbers a run may create
@@ -94,7 +94,7 @@ def test_invalid_input_is_rejected(endpoint: EndpointClient, ledger: Ledger) -> 
     of constraint the model uses (required, type, enum, lengths, pattern, item counts)
     once, so no kind goes untested in a short run."""
 
-    @network_settings()
+    @network_property()
     @given(records=INVALID_SETS)
     def run(records: tuple[Any, ...]) -> None:
         for record in records:
@@ -275,7 +275,7 @@ def test_validation_fields(endpoint: EndpointClient, ledger: Ledger) -> None:
 
     seen = Seen("a ValidationException")
 
-    @network_settings()
+    @network_property()
     @given(records=INVALID_SETS)
     def run(records: tuple[Any, ...]) -> None:
         for record in records:

@@ -14,7 +14,7 @@ import strategies
 from conformance.client import EndpointClient, Outcome
 from conformance.invariants import InvariantFailure, invariant, require
 from conformance.ledger import Ledger
-from conformance.plugin import network_settings
+from conformance.plugin import network_property
 
 from ._support import ACCEPTED, OPERATION, Seen, as_simulator
 
@@ -85,7 +85,7 @@ def _each_first_success(
     generated input succeeds; vacuous (skipped) if none ever does."""
     seen = Seen("a successful first request")
 
-    @network_settings()
+    @network_property()
     @given(generated=VALID)
     def run(generated: dict[str, Any]) -> None:
         with ledger.scope():
@@ -236,7 +236,7 @@ def test_concurrent_same_token(endpoint: EndpointClient, ledger: Ledger) -> None
             )
         return outcomes
 
-    @network_settings()
+    @network_property()
     @given(generated=VALID)
     def run(generated: dict[str, Any]) -> None:
         # the generated input; if every copy was refused, the same as the simulator request

@@ -19,7 +19,7 @@ import strategies
 from conformance.client import EndpointClient
 from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
-from conformance.plugin import network_settings
+from conformance.plugin import network_property
 from conformance.settle import DONE, WAIT, WRONG, Settled, Settler
 
 from ._support import ACCEPTED, OPERATION, Seen, as_simulator
@@ -269,7 +269,7 @@ def test_number_lifecycle(endpoint: EndpointClient, ledger: Ledger, settler: Set
             ledger.release_all()
 
     run_state_machine_as_test(
-        Lifecycle, settings=settings(network_settings(), stateful_step_count=8)
+        repeatable(Lifecycle), settings=settings(network_settings(), stateful_step_count=8)
     )
     seen.skip_if_vacuous()
 
@@ -293,7 +293,7 @@ def test_missing_resources(endpoint: EndpointClient, ledger: Ledger) -> None:
     that was sent. Plausible, the common AWS pattern, but no answer of the real service
     to such a request has been seen: strict only."""
 
-    @network_settings()
+    @network_property()
     @given(params=REQUESTS)
     def run(params: dict[str, Any]) -> None:
         for member, resource_type in MISSING.items():  # every kind, every example

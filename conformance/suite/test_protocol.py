@@ -14,7 +14,7 @@ from conformance.checks import media_type
 from conformance.client import EndpointClient, Outcome
 from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
-from conformance.plugin import network_settings
+from conformance.plugin import network_property
 
 from ._support import BODIES, OPERATION, answered, check_each
 
@@ -80,7 +80,7 @@ def test_malformed_body(endpoint: EndpointClient) -> None:
     is answered with a 4xx client error (SerializationException or ValidationException
     are usual), never 2xx, never 5xx, never silence."""
 
-    @network_settings()
+    @network_property()
     @given(data=MALFORMED)
     def run(data: bytes) -> None:
         outcome = endpoint.call_raw(OPERATION, data)
@@ -108,7 +108,7 @@ def test_unknown_target(endpoint: EndpointClient) -> None:
     """An operation the service does not have, or no X-Amz-Target at all, is a 4xx client
     error (UnknownOperationException is usual), never 2xx or 5xx."""
 
-    @network_settings()
+    @network_property()
     @given(name=st.one_of(UNKNOWN_OPERATIONS, st.just("")))
     def run(name: str) -> None:
         target = f"PinpointSMSVoiceV2.{name}" if name else ""

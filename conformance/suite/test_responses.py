@@ -19,7 +19,7 @@ from conformance.checks import (
 from conformance.client import EndpointClient
 from conformance.invariants import InvariantFailure, invariant, require
 from conformance.ledger import Ledger
-from conformance.plugin import network_settings
+from conformance.plugin import network_property
 
 from ._support import ACCEPTED, OPERATION, SIMULATOR_CAPABILITIES, Seen, as_simulator, own_token
 
@@ -64,7 +64,7 @@ def _each_success(endpoint: EndpointClient, ledger: Ledger, check: Any) -> None:
     none ever succeeds."""
     seen = Seen("a successful RequestPhoneNumber")
 
-    @network_settings()
+    @network_property()
     @given(generated=VALID, tags=TAGS, capabilities=TWO_CAPABILITIES, country=COUNTRIES_ABROAD)
     def run(
         generated: dict[str, Any], tags: list[Any], capabilities: list[str], country: str
@@ -199,7 +199,7 @@ def test_simulator_number_succeeds(endpoint: EndpointClient, ledger: Ledger) -> 
     tests; VOICE alone has no evidence and is not sent). An endpoint that cannot serve
     it has not implemented the operation's success path."""
 
-    @network_settings()
+    @network_property()
     @given(params=SIMULATOR)
     def run(params: dict[str, Any]) -> None:
         with ledger.scope():

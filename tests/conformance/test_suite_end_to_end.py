@@ -33,6 +33,8 @@ from conformance.reference import (
 )
 from conformance.results import validate_report
 
+from ..seeded.runner import selecting
+
 Hook = Callable[[Reply], Reply]
 ROOT = Path(__file__).parents[2]
 
@@ -128,16 +130,33 @@ def test_a_retry_that_creates_a_hidden_number_is_caught(pytester: pytest.Pyteste
 def test_a_broken_variant_fails_its_invariant(
     pytester: pytest.Pytester, hook: Hook, caught_by: str
 ) -> None:
+    """The invariant's own test and one other (the whole catalog: tests/seeded)."""
+    selected = selecting([caught_by, "PROTO-CONTENT-TYPE"])
     with ReferenceServer(hooks=[hook]) as server:
-        result, report = run_suite(pytester, "--endpoint", server.url)
+        result, report = run_suite(pytester, "--endpoint", server.url, *selected)
     assert result.ret == 1
-    assert statuses(report)[caught_by] == "failed"
+    assert statuses(report) == {caught_by: "failed", "PROTO-CONTENT-TYPE": "passed"}
     entry = next(e for e in report["invariants"] if e["id"] == caught_by)
     failure = entry["failures"][0]
     assert failure["exchange"]["request"]["url"].startswith(server.url)
     assert "boto3.client(" in failure["reproducer"]["boto3"]
     assert failure["reproducer"]["http"].startswith("curl ")
     result.stdout.fnmatch_lines([f"*FAILED {caught_by}*", "*DOES NOT CONFORM*"])
+
+
+def test_a_second_run_finds_the_known_failure_first_and_says_so(
+    pytester: pytest.Pytester,
+) -> None:
+    """Hypothesis' example database (``.hypothesis/`` of the working directory) keeps the
+    failing example; the next run tries it first, and the report says so."""
+    with ReferenceServer(hooks=[_conflict_status]) as server:
+        first, before = run_suite(pytester, "--endpoint", server.url, "-k", "status_exact")
+        again, after = run_suite(pytester, "--endpoint", server.url, "-k", "status_exact")
+    assert first.ret == again.ret == 1
+    [entry_before], [entry_after] = before["invariants"], after["invariants"]
+    assert entry_before["from_database"] is False and entry_after["from_database"] is True
+    assert "known failure" not in first.stdout.str()
+    again.stdout.fnmatch_lines(["*FAILED ERR-STATUS-400*", "*a known failure: found again first*"])
 
 
 def test_levels_above_the_gate_do_not_fail_the_run(pytester: pytest.Pytester) -> None:
