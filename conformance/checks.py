@@ -196,7 +196,10 @@ def format_problems(params: dict[str, Any], body: dict[str, Any], region: str) -
 def _number_problems(number: Any, country: str) -> list[str]:
     if not isinstance(number, str) or not re.fullmatch(r"\+[1-9]\d{1,14}", number):
         return [f"PhoneNumber {number!r} is not E.164 (+ and at most 15 digits)"]
-    parsed = phonenumbers.parse(number, None)
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException as e:  # +999..., +2123: no such country code
+        return [f"PhoneNumber {number} is not a number of any country ({e})"]
     expected = phonenumbers.country_code_for_region(country)
     if expected and parsed.country_code != expected:
         return [

@@ -63,8 +63,11 @@ class Exchange:
         return None
 
     def json(self) -> Any:
-        """The response body as JSON; raises ValueError when it is not JSON."""
-        return json.loads(self.response_body.decode("utf-8")) if self.response_body else {}
+        """The response body as JSON; raises ValueError when it is not JSON (NaN and
+        Infinity, which Python's parser takes by default, are not JSON: RFC 8259 6)."""
+        if not self.response_body:
+            return {}
+        return json.loads(self.response_body.decode("utf-8"), parse_constant=_not_json)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,3 +128,7 @@ def _escaped(char: str) -> str:
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")

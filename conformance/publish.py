@@ -111,7 +111,12 @@ def certify(name: str, seed: int, profile: str | None) -> Published:
     raise PublishError(f"no known target {name!r} (one of {', '.join(TARGETS)})")
 
 
-_SHOWN = {"passed": "passed", "failed": "**FAILED**", "skipped": "skipped"}
+_SHOWN = {
+    "passed": "passed",
+    "failed": "**FAILED**",
+    "skipped": "skipped",
+    "unimplemented": "**not implemented**",
+}
 
 
 def matrix_markdown(published: Sequence[Published], seed: int, profile: str | None) -> str:
