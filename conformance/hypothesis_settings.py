@@ -54,7 +54,7 @@ def repeatable(test: T) -> T:
     it (``network_property``), or given to ``run_state_machine_as_test``, turn it on."""
     if STATE.seed is None:
         return test
-    seeded: T = seed(STATE.seed)(test)  # type: ignore[arg-type]
+    seeded: T = seed(STATE.seed)(test)  # type: ignore[type-var]
     return seeded
 
 

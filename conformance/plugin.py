@@ -93,9 +93,9 @@ __all__ = [
     "pytest_sessionstart",
     "pytest_terminal_summary",
     "pytest_unconfigure",
+    "repeatable",
     "replay_log",
     "replay_properties",
-    "repeatable",
 ]
 
 

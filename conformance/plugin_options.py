@@ -135,7 +135,9 @@ def suite_requested(config: pytest.Config) -> bool:
         config.getoption("conformance_report")
         or config.getoption("endpoint") != "reference"
         or any(
-            a == "conformance" or a.startswith(("conformance/", "suite/")) or "conformance/suite" in a
+            a == "conformance"
+            or a.startswith(("conformance/", "suite/"))
+            or "conformance/suite" in a
             for a in args
         )
     )

@@ -8,7 +8,6 @@ controller writes the report files at session end and prints the summary.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any

@@ -60,8 +60,9 @@ thead th { background: var(--soft); }
 .status { font-weight: 600; }
 .status.passed { color: var(--pass); } .status.failed, .status.unimplemented { color: var(--fail); }
 .status.skipped { color: var(--skip); }
-.matrix td { width: 27%; }
-.matrix td.failed.some, .matrix td.unimplemented.some { background: #ffebe9; } .matrix td.passed.some { background: #dafbe1; }
+.matrix td { width: 21%; }
+.matrix td.failed.some, .matrix td.unimplemented.some { background: #ffebe9; }
+.matrix td.passed.some { background: #dafbe1; }
 .matrix td.skipped.some { background: #fff8c5; }
 .matrix .n { font-size: 1.2rem; font-weight: 700; margin-right: .4rem; }
 .matrix a { margin-right: .35rem; white-space: nowrap; }

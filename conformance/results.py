@@ -361,7 +361,9 @@ def _how_found(result: InvariantResult) -> list[str]:
     database (a known failure), or shown before shrinking could finish."""
     said = []
     if result.from_database:
-        said.append("a known failure: found again first among the examples Hypothesis' database kept")
+        said.append(
+            "a known failure: found again first among the examples Hypothesis' database kept"
+        )
     shrinking = result.shrinking or {}
     if shrinking.get("cut_short"):
         said.append(

@@ -55,7 +55,7 @@ def limited(seconds: float) -> Iterator[None]:
             outer(value)
 
     kept = engine.MAX_SHRINKING_SECONDS
-    engine.MAX_SHRINKING_SECONDS = seconds  # type: ignore[assignment,misc]
+    engine.MAX_SHRINKING_SECONDS = seconds  # type: ignore[assignment]
     try:
         with reporting.with_reporter(report):
             yield

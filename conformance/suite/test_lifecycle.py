@@ -19,7 +19,7 @@ import strategies
 from conformance.client import EndpointClient
 from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
-from conformance.plugin import network_property
+from conformance.plugin import network_property, network_settings, repeatable
 from conformance.settle import DONE, WAIT, WRONG, Settled, Settler
 
 from ._support import ACCEPTED, OPERATION, Seen, as_simulator

@@ -41,10 +41,24 @@ class Mode:
 
 MODES = [
     Mode("plain", (), 0, "CONFORMS", False),
-    Mode("moto", ("--endpoint", "moto"), 1, "DOES NOT CONFORM (25 invariants not implemented)", False),
+    Mode(
+        "moto", ("--endpoint", "moto"), 1, "DOES NOT CONFORM (25 invariants not implemented)", False
+    ),
     Mode("compare-to", ("--compare-to", "moto", "-k", "simulator_number"), 0, "CONFORMS", True),
-    Mode("record", ("--record", "{tmp}/recorded", "-k", "simulator_number or content_type"), 0, "CONFORMS", True),
-    Mode("client-factory", ("--client-factory", WRAPPER, "-k", "simulator_number or echo"), 0, "CONFORMS", True),
+    Mode(
+        "record",
+        ("--record", "{tmp}/recorded", "-k", "simulator_number or content_type"),
+        0,
+        "CONFORMS",
+        True,
+    ),
+    Mode(
+        "client-factory",
+        ("--client-factory", WRAPPER, "-k", "simulator_number or echo"),
+        0,
+        "CONFORMS",
+        True,
+    ),
     Mode(
         "client-factory-buggy",
         ("--client-factory", BUGGY_WRAPPER, "-k", "number_lifecycle"),
@@ -86,7 +100,9 @@ def _finish(mode: Mode, tmp: Path, process: subprocess.Popen[str]) -> Run:
 
 
 @pytest.fixture(scope="module")
-def runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+def runs(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Run]:
     """The selected modes' runs (the recording too, when the replay is selected)."""
     selected = {
         item.callspec.params["mode"].name

@@ -146,9 +146,7 @@ def test_a_bad_settle_timeout_ends_the_run_before_any_request(
         result, out = run(pytester, "--endpoint", server.url, f"--settle-timeout={given}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     errors = [line for line in result.stderr.lines if line.strip()]
-    assert errors == [
-        f"ERROR: --settle-timeout {given!r}: give the seconds as a number above 0"
-    ]
+    assert errors == [f"ERROR: --settle-timeout {given!r}: give the seconds as a number above 0"]
     assert received == [] and not out.exists()
 
 

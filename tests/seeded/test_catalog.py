@@ -126,4 +126,6 @@ def test_variant(
             failure = run.first_failure(invariant_id)
             assert failure["invariant"] == invariant_id and failure["message"]
             # a curl command, after a printf that writes a malformed body's exact bytes
-            assert any(line.startswith("curl ") for line in failure["reproducer"]["http"].splitlines())
+            assert any(
+                line.startswith("curl ") for line in failure["reproducer"]["http"].splitlines()
+            )
