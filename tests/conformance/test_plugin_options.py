@@ -66,15 +66,23 @@ def test_every_hook_and_fixture_of_the_split_modules_is_on_the_entry_point() -> 
     assert on_plugin == HOOKS | FIXTURES
     assert split == on_plugin - {
         "pytest_configure",
+        "pytest_sessionstart",
         "pytest_runtest_setup",
         "pytest_ignore_collect",
     }
 
 
 def test_what_the_suite_imports_from_the_plugin_is_still_there() -> None:
-    from conformance.plugin import network_settings, replay_log, replay_properties
+    from conformance.plugin import (
+        network_property,
+        network_settings,
+        repeatable,
+        replay_log,
+        replay_properties,
+    )
 
     assert network_settings().deadline is None
+    assert callable(network_property()) and callable(repeatable)
     assert callable(replay_log) and callable(replay_properties)
 
 
