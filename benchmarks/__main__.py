@@ -11,6 +11,7 @@ from . import (
     bench_reference,
     bench_strategies,
     bench_suite,
+    bench_verdict,
 )
 
 
@@ -23,6 +24,7 @@ def main() -> int:
         bench_certify,
         bench_memory,
         bench_concurrency,
+        bench_verdict,
     )
     for module in modules:
         print(f"== {module.__name__}", flush=True)

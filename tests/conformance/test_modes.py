@@ -149,6 +149,10 @@ def test_each_mode_ends_in_a_true_verdict_and_a_complete_report(
     if "replay" not in report:
         ran = {e["id"] for e in report["invariants"]}
         assert ran | set(report["not_run"]) == set(load_registry())
+        assert report["versions"]["api_version"] == "2022-03-31"  # the installed model's
+    if mode.name == "plain":  # the reference passes every invariant, each with requests
+        assert {e["status"] for e in report["invariants"]} == {"passed"}
+        assert all(e["requests"] > 0 and e["examples"] > 0 for e in report["invariants"])
 
     page = (run.report_dir / "report.html").resolve()
     browser.events.clear()

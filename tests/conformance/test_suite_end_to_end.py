@@ -55,17 +55,6 @@ def statuses(report: dict[str, Any]) -> dict[str, str]:
     return {entry["id"]: entry["status"] for entry in report["invariants"]}
 
 
-def test_the_reference_passes_every_invariant(pytester: pytest.Pytester) -> None:
-    result, report = run_suite(pytester)
-    assert result.ret == 0, result.stdout.str()[-3000:]
-    assert set(statuses(report)) == set(load_registry())
-    assert set(statuses(report).values()) == {"passed"}
-    assert (report["partial"], report["not_run"]) == (False, [])  # every one was run
-    assert report["versions"]["api_version"] == "2022-03-31"
-    assert report["stats"]["requests"] > 100
-    result.stdout.fnmatch_lines(["*verdict: CONFORMS*"])
-
-
 def _wrong_message_type(reply: Reply) -> Reply:
     if reply.operation == "RequestPhoneNumber" and reply.status == 200:
         reply.body["MessageType"] = "PROMOTIONAL"
@@ -180,8 +169,10 @@ def test_levels_above_the_gate_do_not_fail_the_run(pytester: pytest.Pytester) ->
 
 
 def test_no_signature_or_secret_reaches_output_or_report(pytester: pytest.Pytester) -> None:
-    with ReferenceServer(hooks=[_no_request_id]) as server:
-        result, report = run_suite(pytester, "--endpoint", server.url)
+    with ReferenceServer(hooks=[_no_request_id]) as server:  # a failure, with reproducers
+        selected = ("-k", "request_id or content_type or status_exact or simulator_number")
+        result, report = run_suite(pytester, "--endpoint", server.url, *selected)
+    assert statuses(report)["PROTO-REQUEST-ID"] == "failed"
     text = result.stdout.str() + json.dumps(report)
     text += (pytester.path / "report" / "report.html").read_text()
     assert "Signature=<redacted>" in text

@@ -7,6 +7,7 @@ a directory of its own, so no Hypothesis example database carries a failure over
 
 from __future__ import annotations
 
+import concurrent.futures
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,18 @@ from conformance.reference import ReferenceServer
 from .runner import SuiteRun, run_suite, selecting
 from .variants import BROKEN, Variant
 
-SEEDS = ("1", "22", "333", "4444", "55555")
+# The reference under seeds of its own (the 21 legal variants of the catalog add a seed
+# each, every plain run in tests/conformance one more).
+SEEDS = ("1", "22", "333")
 
 
 def test_the_reference_passes_under_many_seeds(tmp_path: Path) -> None:
-    with ReferenceServer() as server:
-        for seed in SEEDS:
-            run = run_suite(tmp_path / seed, server.url, f"--hypothesis-seed={seed}")
+    with ReferenceServer() as server, concurrent.futures.ThreadPoolExecutor(2) as pool:
+        runs = pool.map(
+            lambda seed: run_suite(tmp_path / seed, server.url, f"--hypothesis-seed={seed}"),
+            SEEDS,
+        )
+        for seed, run in zip(SEEDS, runs, strict=True):
             assert run.exit_status == 0, f"seed {seed}:\n{run.tail()}"
             assert run.statuses == dict.fromkeys(load_registry(), "passed"), seed
             assert run.report["seed"] == seed
