@@ -59,21 +59,16 @@ def numbered(received: Received) -> bytes:
     return response(body=received.headers.get("x-n", "?").encode())
 
 
-@dataclass
-class ScriptedServer:
-    """Answers every request with ``reply(received)``; closes a connection after each
-    answer when ``close_after`` is set (without saying so, as an idle timeout would)."""
+class _Listening:
+    """A loopback listener that serves each connection in a thread of its own
+    (``_handle``); ``close`` ends every thread."""
 
-    reply: Reply
-    close_after: bool = False
-    tls: ssl.SSLContext | None = None
-    received: list[Received] = field(default_factory=list)
     connections: int = 0
-    ended: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
+    url: str
 
-    def __post_init__(self) -> None:
+    def _listen(self, tls: ssl.SSLContext | None) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
-        scheme = "https" if self.tls else "http"
+        scheme = "https" if tls else "http"
         self.url = f"{scheme}://localhost:{self._listener.getsockname()[1]}"
         self._open: list[socket.socket] = []
         self._threads = [threading.Thread(target=self._accept, daemon=True)]
@@ -87,10 +82,38 @@ class ScriptedServer:
                 return
             self.connections += 1
             self._open.append(sock)
-            self._threads.append(threading.Thread(target=self._serve, args=(sock,), daemon=True))
+            self._threads.append(threading.Thread(target=self._handle, args=(sock,), daemon=True))
             self._threads[-1].start()
 
-    def _serve(self, sock: socket.socket) -> None:
+    def _handle(self, sock: socket.socket) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop listening and serving: every thread of the server has ended on return."""
+        for sock in [self._listener, *self._open]:
+            with contextlib.suppress(OSError):  # wakes a thread blocked in accept or read
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+
+@dataclass
+class ScriptedServer(_Listening):
+    """Answers every request with ``reply(received)``; closes a connection after each
+    answer when ``close_after`` is set (without saying so, as an idle timeout would)."""
+
+    reply: Reply
+    close_after: bool = False
+    tls: ssl.SSLContext | None = None
+    received: list[Received] = field(default_factory=list)
+    connections: int = 0
+    ended: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
+
+    def __post_init__(self) -> None:
+        self._listen(self.tls)
+
+    def _handle(self, sock: socket.socket) -> None:
         if self.tls is not None:
             try:
                 sock = self.tls.wrap_socket(sock, server_side=True)
@@ -121,14 +144,6 @@ class ScriptedServer:
             if self.close_after:
                 return
 
-    def close(self) -> None:
-        """Stop listening and serving: every thread of the server has ended on return."""
-        for sock in [self._listener, *self._open]:
-            with contextlib.suppress(OSError):  # wakes a thread blocked in accept or read
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-        for thread in self._threads:
-            thread.join(timeout=5)
 
 
 @pytest.fixture(autouse=True)
@@ -486,31 +501,16 @@ def test_https_is_verified_against_the_ca_bundle_botocore_would_use(
         transport.close()
 
 
-class TunnelProxy:
+class TunnelProxy(_Listening):
     """A CONNECT proxy (spoken to over TLS when ``tls`` is given) that relays the
     tunnelled bytes both ways; keeps the CONNECT requests it got."""
 
     def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.tls = tls
         self.connects: list[Received] = []
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        scheme = "https" if tls else "http"
-        self.url = f"{scheme}://localhost:{self._listener.getsockname()[1]}"
-        self._open: list[socket.socket] = []
-        self._threads = [threading.Thread(target=self._accept, daemon=True)]
-        self._threads[0].start()
+        self._listen(tls)
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                sock, _ = self._listener.accept()
-            except OSError:
-                return
-            self._open.append(sock)
-            self._threads.append(threading.Thread(target=self._relay, args=(sock,), daemon=True))
-            self._threads[-1].start()
-
-    def _relay(self, sock: socket.socket) -> None:
+    def _handle(self, sock: socket.socket) -> None:
         with contextlib.ExitStack() as stack:
             stack.enter_context(sock)
             if self.tls is not None:
@@ -547,14 +547,6 @@ class TunnelProxy:
                         (upstream if side is sock else sock).sendall(chunk)
                     except OSError:
                         return
-
-    def close(self) -> None:
-        for sock in [self._listener, *self._open]:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-        for thread in self._threads:
-            thread.join(timeout=5)
 
 
 @pytest.fixture
