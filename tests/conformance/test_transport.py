@@ -145,7 +145,6 @@ class ScriptedServer(_Listening):
                 return
 
 
-
 @pytest.fixture(autouse=True)
 def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests start from no proxy at all, whatever the machine's environment says."""
