@@ -136,9 +136,14 @@ def matrix_markdown(published: Sequence[Published], seed: int, profile: str | No
     for p in published:
         summary = p.report["summary"]
         total = sum(summary.values())
+        shown = (
+            "not implemented"
+            if summary.get("unimplemented")
+            else f"{summary['passed']}/{total} passed"
+        )
         lines.append(
             f"| {p.name}: {p.label} | {verdict(summary)} | "
-            f"![{summary['passed']}/{total} passed]({p.name}/badge.svg) | "
+            f"![{shown}]({p.name}/badge.svg) | "
             f"[report.html]({p.name}/report.html), [report.json]({p.name}/report.json) |"
         )
     lines += [
@@ -147,6 +152,8 @@ def matrix_markdown(published: Sequence[Published], seed: int, profile: str | No
         "",
         "`skipped`: the invariant never met the case it judges (for instance, no request ever",
         "succeeded), so it was not shown to hold; the report says what the endpoint answered.",
+        "**not implemented**: the endpoint's first answers showed it does not serve the",
+        "operation the invariant needs, so the invariant was not run (a failed certificate).",
         "",
         "| invariant | level | what it asserts | " + " | ".join(p.name for p in published) + " |",
         "| --- | --- | --- | " + " | ".join("---" for _ in published) + " |",
