@@ -208,9 +208,6 @@ class Ledger:
                 left.append(number_id)
                 with self._lock:
                     self._stuck.add(number_id)
-        if everything:
-            with self._lock:
-                return list(self._ids)
         return left
 
     @contextlib.contextmanager
