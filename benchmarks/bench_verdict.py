@@ -163,8 +163,7 @@ def durations(output: str) -> dict[str, float]:
 
 def run(server: str, build: Callable[[], Any], profile: str) -> Run:
     """One run of the whole suite against a fresh server (started before the clock)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HYPOTHESIS_"))}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [ROOT, env.get("PYTHONPATH")]))
+    env = command.checkout_env(ROOT)
     with serving(build) as url, tempfile.TemporaryDirectory() as tmp:
         report_dir = Path(tmp) / "report"
         argv = command.suite_command(

@@ -47,3 +47,12 @@ def suite_command(
     """The whole argv, ``sys.executable -m pytest`` and :func:`suite_args`."""
     options = suite_args(*extra, profile=profile, seed=seed, report=report, endpoint=endpoint)
     return [sys.executable, "-m", "pytest", *options]
+
+
+def checkout_env(root: str | os.PathLike[str]) -> dict[str, str]:
+    """The environment of a suite subprocess that runs the source tree at ``root`` (the
+    project's tests and benchmarks), installed or not: ``root`` first on PYTHONPATH, and
+    none of this process's pytest or Hypothesis variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HYPOTHESIS_"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.fspath(root), env.get("PYTHONPATH")]))
+    return env

@@ -25,6 +25,7 @@ from typing import Any
 from .invariants import LEVEL_MEANING, LEVELS, load_registry
 from .report_json import (
     BYTES_KEY,
+    how_found,
     is_bytes_form,
     minimality,
     repeat_command,
@@ -364,25 +365,6 @@ def _phases(entry: dict[str, Any]) -> str:
     return ", ".join(f"{name} {seconds:g} s" for name, seconds in phases.items())
 
 
-def _how_found(entry: dict[str, Any]) -> list[str]:
-    """A failed invariant's news about how its failure was come by (see results)."""
-    said = []
-    if entry.get("from_database"):
-        said.append(
-            "A known failure: found again first among the examples Hypothesis' database "
-            "kept from an earlier run."
-        )
-    shrinking = entry.get("shrinking") or {}
-    if shrinking.get("cut_short"):
-        said.append(
-            f"Shrinking was cut short after {shrinking.get('seconds')} s and "
-            f"{shrinking.get('examples')} examples (--shrink-budget "
-            f"{shrinking.get('budget_s')}): the input shown is the smallest found so far, "
-            "maybe not minimal."
-        )
-    return said
-
-
 def _failure_case(failure: dict[str, Any], n: int, of: int) -> list[str]:
     count = int(failure.get("count", 1))
     seen = f" <small>(seen {count} times)</small>" if count > 1 else ""
@@ -441,7 +423,7 @@ def _failures(invariants: list[dict[str, Any]]) -> list[str]:
         ]
         if entry.get("note"):
             out.append(f'<p class="note">{esc(entry["note"])}</p>')
-        out += [f'<p class="note how-found">{esc(said)}</p>' for said in _how_found(entry)]
+        out += [f'<p class="note how-found">{esc(said)}</p>' for said in how_found(entry)]
         for n, failure in enumerate(failures, start=1):
             out += _failure_case(failure, n, len(failures))
         out.append("</details>")

@@ -169,3 +169,22 @@ def validate_report(report: dict[str, Any]) -> None:
     import jsonschema
 
     jsonschema.Draft202012Validator(load_schema()).validate(report)
+
+
+def how_found(entry: dict[str, Any]) -> list[str]:
+    """A failed invariant's news about how its failure was come by, for the terminal and
+    the page alike: found again first from the example database (a known failure), or
+    shown before shrinking could finish (``entry``: a report.json invariant)."""
+    said = []
+    if entry.get("from_database"):
+        said.append(
+            "a known failure: found again first among the examples Hypothesis' database kept"
+        )
+    shrinking = entry.get("shrinking") or {}
+    if shrinking.get("cut_short"):
+        said.append(
+            f"shrinking cut short after {shrinking['seconds']:.1f} s and {shrinking['examples']} "
+            f"examples (--shrink-budget {shrinking['budget_s']:g}): the smallest input found "
+            "so far is shown"
+        )
+    return said

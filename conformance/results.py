@@ -32,9 +32,9 @@ from .replay_tally import ReplayTally
 from .report_files import REPORT_FILES as REPORT_FILES
 from .report_files import write_report_files as write_report_files
 from .report_json import SCHEMA_PATH as SCHEMA_PATH
+from .report_json import how_found, repeat_command, replay_verdict, reportable
 from .report_json import load_schema as load_schema
 from .report_json import minimality as minimality
-from .report_json import repeat_command, replay_verdict, reportable
 from .report_json import validate_report as validate_report
 from .report_json import verdict as verdict
 from .targets import Target
@@ -274,7 +274,8 @@ class RunResults:
             first = next(iter(result.ordered_failures()), None)
             why = first["message"] if first else (result.note or "")
             lines.append(f"  FAILED {result.id} [{meta.level}] {meta.title}: {_short(why)}")
-            lines += [f"         {said}" for said in _how_found(result)]
+            news = {"from_database": result.from_database, "shrinking": result.shrinking}
+            lines += [f"         {said}" for said in how_found(news)]
         if len(failed) > MAX_LISTED:
             lines.append(f"  ... and {len(failed) - MAX_LISTED} more failed invariants")
         summary = self.summary()
@@ -354,24 +355,6 @@ class RunResults:
             f"{self.throttled_retries} throttled retries"
         )
         return lines + self._file_lines()
-
-
-def _how_found(result: InvariantResult) -> list[str]:
-    """How a failure was come by, when that is news: found again first from the example
-    database (a known failure), or shown before shrinking could finish."""
-    said = []
-    if result.from_database:
-        said.append(
-            "a known failure: found again first among the examples Hypothesis' database kept"
-        )
-    shrinking = result.shrinking or {}
-    if shrinking.get("cut_short"):
-        said.append(
-            f"shrinking cut short after {shrinking['seconds']:.1f} s and {shrinking['examples']} "
-            f"examples (--shrink-budget {shrinking['budget_s']:g}): the smallest input found "
-            "so far is shown"
-        )
-    return said
 
 
 def _short(text: str | None, limit: int = 160) -> str:

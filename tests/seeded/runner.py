@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.command import suite_command
+from conformance.command import checkout_env, suite_command
 from conformance.invariants import load_registry
 
 SUITE_TIMEOUT_S = 300
@@ -76,8 +75,7 @@ def run_suite(workdir: Path, endpoint: str, *args: str, profile: str = "quick") 
         report=report_dir,
         endpoint=endpoint,
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HYPOTHESIS_"))}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env = checkout_env(ROOT)
     started = time.monotonic()
     done = subprocess.run(
         command,
