@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from hypothesis import HealthCheck, core, seed, settings
+from hypothesis import HealthCheck, Phase, core, seed, settings
 
 from .plugin_state import STATE
 
@@ -33,7 +33,22 @@ def network_settings() -> settings:
     checks = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
     if STATE.guarded:
         checks.append(HealthCheck.filter_too_much)
-    return settings(settings.default, deadline=None, suppress_health_check=checks)
+    return settings(
+        settings.default, deadline=None, suppress_health_check=checks, phases=_phases()
+    )
+
+
+def _phases() -> tuple[Phase, ...]:
+    """The profile's phases without ``explain`` unless the user asked for it
+    (``--hypothesis-explain``). Explaining a failure re-runs the property with each part
+    varied, dozens of round-trips (5-11 s a failing property, more than its shrinking),
+    for comments the report does not show; and it spends the shrink budget, so that
+    under load a second failing property of the same test was cut short at a different
+    point and the same seed gave a different minimal input."""
+    asked = STATE.config is not None and STATE.config.getoption(
+        "hypothesis_explain", default=False
+    )
+    return tuple(p for p in settings.default.phases if asked or p is not Phase.explain)
 
 
 def network_property() -> Callable[[T], T]:

@@ -48,9 +48,15 @@ class SuiteRun:
     def with_status(self, status: str) -> set[str]:
         return {i for i, s in self.statuses.items() if s == status}
 
+    def entry(self, invariant_id: str) -> dict[str, Any]:
+        """The report's entry for ``invariant_id``."""
+        found: dict[str, Any] = next(
+            e for e in self.report["invariants"] if e["id"] == invariant_id
+        )
+        return found
+
     def first_failure(self, invariant_id: str) -> dict[str, Any]:
-        entry = next(e for e in self.report["invariants"] if e["id"] == invariant_id)
-        failure: dict[str, Any] = entry["failures"][0]
+        failure: dict[str, Any] = self.entry(invariant_id)["failures"][0]
         return failure
 
     def tail(self, chars: int = 3000) -> str:
