@@ -62,9 +62,13 @@ common AWS pattern, and says so here; the suite must not treat these as facts:
   (ResourceNotFoundException ``sender-id``). DeletePool answers Status ``DELETING``.
 - DeleteOptOutList of ``Default``, or of a list a number or pool uses:
   ConflictException ``RESOURCE_DELETION_NOT_ALLOWED``.
-- An ARN that does not parse as ``arn:aws:sms-voice:...:<type>/<id>`` for a taggable
-  type: ValidationException ``INVALID_ARN``; an ARN of another account or region is
-  simply not found. Signatures are not verified.
+- An ARN that does not parse as ``arn:aws:sms-voice:...:<type>/<id>`` with a type of the
+  model's ResourceType enum: ValidationException ``INVALID_ARN``; an ARN of another
+  account or region, or of a kind this reference does not store (a sender ID, a
+  configuration set), is simply not found. Signatures are not verified.
+- Every read-only operation of the model (``Describe*``, ``List*``, ``Get*``) is
+  answered by :mod:`.reads` (its docstring lists its rules and choices); every other
+  operation this module does not implement answers UnknownOperationException.
 - Filters match when any value equals the attribute (booleans as ``true``/``false``);
   all filters must match. Owner ``SHARED`` lists nothing (nothing is shared).
 - Quotas (per account and region) are configurable; see :class:`Quotas`.
@@ -72,25 +76,20 @@ common AWS pattern, and says so here; the suite must not treat these as facts:
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import json
 import math
 import random
-import re
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from botocore.model import ListShape, Shape, StructureShape
-
 from . import errors as E
-from . import limits, model
+from . import limits, model, reads
 from .numbers import SIMULATOR, TEN_DLC, NumberAllocator, is_iso_country, unavailable
 from .ratelimit import RateLimiter
-from .state import DEFAULT_OPT_OUT_LIST, AccountState, Arn, Resource, Store
+from .state import DEFAULT_OPT_OUT_LIST, AccountState, Arn, Resource, Store, find
 from .validation import Errors, check_operation_input
 from .validation import warm as warm_validation
 
@@ -101,7 +100,6 @@ DELETED = model.enum_value("NumberStatus", "DELETED")
 POOL_ACTIVE = model.enum_value("PoolStatus", "ACTIVE")
 POOL_DELETING = model.enum_value("PoolStatus", "DELETING")
 COMPLETE = model.enum_value("RegistrationStatus", "COMPLETE")
-SHARED = model.enum_value("Owner", "SHARED")
 PRICE = "1.00"
 DEFAULT_SETTLE_S = 0.05
 # The create/delete operations the optional rate limit applies to (user guide quotas).
@@ -164,35 +162,9 @@ class Quotas:
 
 
 Handler = Callable[[dict[str, Any], AccountState, RequestContext], dict[str, Any]]
-_READ_ONLY = frozenset(
-    {
-        "DescribePhoneNumbers",
-        "DescribePools",
-        "DescribeOptOutLists",
-        "DescribeRegistrations",
-        "ListTagsForResource",
-    }
-)
+# Reads never create account state: a read of an account that never wrote sees a fresh one.
+_READ_ONLY = frozenset(reads.read_operations())
 _ID_PREFIX = {E.PHONE_NUMBER: "phone-", E.POOL: "pool-", E.REGISTRATION: "registration-"}
-_TAGGABLE = (E.PHONE_NUMBER, E.POOL, E.OPT_OUT_LIST, E.REGISTRATION)
-
-
-def find(state: AccountState, kind: str, ref: str) -> Resource:
-    """The live resource named by id/name or ARN, or ResourceNotFoundException."""
-    key = ref
-    if ref.startswith("arn:"):
-        parsed = Arn.parse(ref)
-        if (
-            parsed is None
-            or parsed.kind != kind
-            or (parsed.region, parsed.account) != (state.region, state.account)
-        ):
-            raise E.not_found(kind, ref)
-        key = parsed.resource_id
-    found = state.get(kind, key)
-    if found is None:
-        raise E.not_found(kind, ref)
-    return found
 
 
 class ReferenceService:
@@ -241,21 +213,24 @@ class ReferenceService:
         self.numbers = NumberAllocator(random.Random(self._rng.getrandbits(64)))
         self._handlers: dict[str, Handler] = {
             "RequestPhoneNumber": self._request_phone_number,
-            "DescribePhoneNumbers": _Describe.of("DescribePhoneNumbers").run,
             "ReleasePhoneNumber": self._release_phone_number,
             "UpdatePhoneNumber": self._update_phone_number,
             "CreatePool": self._create_pool,
-            "DescribePools": _Describe.of("DescribePools").run,
             "DeletePool": self._delete_pool,
             "CreateOptOutList": self._create_opt_out_list,
-            "DescribeOptOutLists": _Describe.of("DescribeOptOutLists").run,
             "DeleteOptOutList": self._delete_opt_out_list,
             "TagResource": self._tag_resource,
             "UntagResource": self._untag_resource,
             "ListTagsForResource": self._list_tags_for_resource,
             "CreateRegistration": self._create_registration,
-            "DescribeRegistrations": _Describe.of("DescribeRegistrations").run,
         }
+        quota_of = {
+            E.PHONE_NUMBER: self.quotas.phone_numbers,
+            E.OPT_OUT_LIST: self.quotas.opt_out_lists,
+            E.REGISTRATION: self.quotas.registrations,
+        }
+        for operation, handler in reads.handlers(quota_of).items():
+            self._handlers.setdefault(operation, handler)  # ListTagsForResource is above
         self._outputs = {op: model.operation(op).output_shape for op in self._handlers}
         self._tokens = {op: model.idempotency_member(op) for op in self._handlers}
         warm_validation(tuple(self._handlers))
@@ -539,12 +514,7 @@ class ReferenceService:
     # -- tags ---------------------------------------------------------------------------
 
     def _tagged(self, state: AccountState, resource_arn: str) -> Resource:
-        parsed = Arn.parse(resource_arn)
-        if parsed is None or parsed.kind not in _TAGGABLE:
-            raise E.invalid(
-                E.INVALID_ARN, "ResourceArn", f"{resource_arn!r} is not a taggable resource ARN"
-            )
-        return find(state, parsed.kind, resource_arn)
+        return reads.find_by_arn(state, resource_arn, "ResourceArn")
 
     def _tag_resource(
         self, p: dict[str, Any], state: AccountState, ctx: RequestContext
@@ -595,123 +565,6 @@ class ReferenceService:
         )
         registration.tags = tags
         return self._out("CreateRegistration", registration)
-
-
-@dataclass(frozen=True)
-class _Describe:
-    """A Describe* operation, read off the model: which members hold ids, filters, results.
-
-    The filter names come from the model's enum; each maps to the member of the
-    information shape with the same name in PascalCase (``number-capability`` finds
-    ``NumberCapabilities``). A filter name with no such member stops start-up.
-    """
-
-    operation: str
-    kind: str
-    ids_member: str
-    results_member: str
-    info: Shape
-    filter_members: dict[str, str]
-    page_max: int
-
-    @classmethod
-    def of(cls, operation: str) -> _Describe:
-        op = model.operation(operation)
-        assert op.input_shape is not None and op.output_shape is not None
-        inputs, outputs = op.input_shape.members, op.output_shape.members
-        ids_member = next(
-            n for n, s in inputs.items() if n != "Filters" and isinstance(s, ListShape)
-        )
-        results_member = next(n for n, s in outputs.items() if isinstance(s, ListShape))
-        results = outputs[results_member]
-        assert isinstance(results, ListShape)
-        info = results.member
-        assert isinstance(info, StructureShape)
-        filter_members: dict[str, str] = {}
-        if "Filters" in inputs:
-            filters = inputs["Filters"]
-            assert isinstance(filters, ListShape) and isinstance(filters.member, StructureShape)
-            for name in model.enum(filters.member.members["Name"]):
-                filter_members[name] = _member_for_filter(name, info)
-        kind = {
-            "DescribePhoneNumbers": E.PHONE_NUMBER,
-            "DescribePools": E.POOL,
-            "DescribeOptOutLists": E.OPT_OUT_LIST,
-            "DescribeRegistrations": E.REGISTRATION,
-        }[operation]
-        return cls(
-            operation,
-            kind,
-            ids_member,
-            results_member,
-            info,
-            filter_members,
-            int(inputs["MaxResults"].metadata["max"]),
-        )
-
-    def run(self, p: dict[str, Any], state: AccountState, ctx: RequestContext) -> dict[str, Any]:
-        ids = p.get(self.ids_member)
-        if ids is not None and "Owner" in p:
-            raise E.invalid(
-                E.PARAMETERS_CANNOT_BE_USED_TOGETHER,
-                "Owner",
-                f"Owner and {self.ids_member} cannot be used together",
-            )
-        if p.get("Owner") == SHARED:
-            items: list[Resource] = []
-        elif ids:
-            items = list({r.id: r for r in (find(state, self.kind, i) for i in ids)}.values())
-            items.sort(key=lambda r: r.seq)
-        else:
-            items = state.all(self.kind)
-        for f in p.get("Filters", ()):
-            items = [
-                r
-                for r in items
-                if _matches(r.attrs.get(self.filter_members[f["Name"]]), f["Values"])
-            ]
-        after = self._after(p["NextToken"]) if "NextToken" in p else 0
-        page_size = p.get("MaxResults", self.page_max)
-        items = [r for r in items if r.seq > after]
-        answer: dict[str, Any] = {
-            self.results_member: [r.view(self.info) for r in items[:page_size]]
-        }
-        if len(items) > page_size:
-            answer["NextToken"] = self._token(items[page_size - 1].seq)
-        return answer
-
-    def _token(self, seq: int) -> str:
-        return base64.urlsafe_b64encode(f"{self.operation}:{seq}".encode()).decode()
-
-    def _after(self, token: str) -> int:
-        try:
-            op, _, seq = (
-                base64.urlsafe_b64decode(token.encode("ascii")).decode("ascii").partition(":")
-            )
-            if op == self.operation and seq.isdigit() and self._token(int(seq)) == token:
-                return int(seq)  # only tokens this operation issued, byte for byte
-        except (UnicodeError, binascii.Error, ValueError):
-            pass
-        raise E.invalid(
-            E.INVALID_NEXT_TOKEN, "NextToken", "The NextToken is not valid for this operation"
-        )
-
-
-def _member_for_filter(name: str, info: Shape) -> str:
-    assert isinstance(info, StructureShape)
-    pascal = "".join(word.capitalize() for word in name.split("-"))
-    for candidate in (pascal, re.sub("y$", "ies", pascal), pascal + "s"):
-        if candidate in info.members:
-            return candidate
-    raise ValueError(f"filter {name!r} matches no member of {info.name}")
-
-
-def _matches(value: Any, wanted: list[str]) -> bool:
-    if isinstance(value, bool):
-        return ("true" if value else "false") in wanted
-    if isinstance(value, list):
-        return any(v in wanted for v in value)
-    return value is not None and str(value) in wanted
 
 
 def _activate(number: Resource) -> None:

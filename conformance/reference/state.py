@@ -26,7 +26,7 @@ from typing import Any
 
 from botocore.model import Shape, StructureShape
 
-from .errors import OPT_OUT_LIST, PHONE_NUMBER, POOL, REGISTRATION
+from .errors import OPT_OUT_LIST, PHONE_NUMBER, POOL, REGISTRATION, not_found
 
 DEFAULT_OPT_OUT_LIST = "Default"
 # The members that carry a resource's own id and ARN in the model's output shapes.
@@ -157,6 +157,27 @@ class AccountState:
             then()
 
         self.at(due, gone)
+
+
+def find(state: AccountState, kind: str, ref: str) -> Resource:
+    """The stored resource of ``kind`` named by id/name or ARN, or ResourceNotFoundException.
+
+    Any ResourceType may be asked for: a kind this reference never stores is never found.
+    """
+    key = ref
+    if ref.startswith("arn:"):
+        parsed = Arn.parse(ref)
+        if (
+            parsed is None
+            or parsed.kind != kind
+            or (parsed.region, parsed.account) != (state.region, state.account)
+        ):
+            raise not_found(kind, ref)
+        key = parsed.resource_id
+    found = state.get(kind, key)
+    if found is None:
+        raise not_found(kind, ref)
+    return found
 
 
 class TokenCache:
