@@ -88,6 +88,6 @@ def render_badge(report: dict[str, Any], label: str = "conformance") -> str:
     message = f"{passed}/{total} passed" if total else "not run"
     if any(entry.get("status") == "unimplemented" for entry in invariants):
         message = "not implemented"
-    if total and report.get("not_run"):
+    if total and (report.get("partial") or report.get("not_run")):
         message += " (partial)"
     return badge_svg(label, message, colour_for(passed, total))

@@ -26,7 +26,7 @@ settings.register_profile("thorough", max_examples=500)
 T = TypeVar("T")
 
 
-def network_settings() -> settings:
+def network_settings(**overrides: Any) -> settings:
     """What every conformance property needs on top of the profile in force (so call it
     at test time, not import time): a network round-trip per example is slower than
     Hypothesis assumes, and on real AWS the spend guard filters most requests out."""
@@ -34,7 +34,8 @@ def network_settings() -> settings:
     if STATE.guarded:
         checks.append(HealthCheck.filter_too_much)
     return settings(
-        settings.default, deadline=None, suppress_health_check=checks, phases=_phases()
+        settings.default,
+        **{"deadline": None, "suppress_health_check": checks, "phases": _phases(), **overrides},
     )
 
 
@@ -45,19 +46,17 @@ def _phases() -> tuple[Phase, ...]:
     for comments the report does not show; and it spends the shrink budget, so that
     under load a second failing property of the same test was cut short at a different
     point and the same seed gave a different minimal input."""
-    asked = STATE.config is not None and STATE.config.getoption(
-        "hypothesis_explain", default=False
-    )
-    return tuple(p for p in settings.default.phases if asked or p is not Phase.explain)
+    asked = STATE.config is not None and STATE.config.getoption("hypothesis_explain", default=False)
+    return tuple(p for p in settings().phases if asked or p is not Phase.explain)
 
 
-def network_property() -> Callable[[T], T]:
-    """The decorator above a property's ``@given``: ``network_settings()`` and the
-    run's seed."""
+def network_property(**overrides: Any) -> Callable[[T], T]:
+    """The decorator above a property's ``@given``: ``network_settings(**overrides)``
+    and the run's seed."""
 
     def apply(test: T) -> T:
         # in this order: @seed also sets database=None, which the settings then replace
-        applied: T = network_settings()(repeatable(test))
+        applied: T = network_settings(**overrides)(repeatable(test))
         return applied
 
     return apply

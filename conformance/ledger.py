@@ -135,6 +135,11 @@ class Ledger:
             self._ids[number_id] = None
             self._save()
 
+    def tracks(self, operation: str) -> bool:
+        """Does ``operation`` create what this ledger releases (other code sending it
+        goes through ``request_raw``, so nothing it creates is left behind)?"""
+        return operation == "RequestPhoneNumber"
+
     def request(self, params: dict[str, Any]) -> Outcome:
         self.admit(params)
         outcome = self.client.call("RequestPhoneNumber", params)

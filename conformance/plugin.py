@@ -44,6 +44,7 @@ from .plugin_options import (
     check_record_replay,
     choose_seed,
     pytest_addoption,
+    read_operation_patterns,
     read_other_target,
     read_request_timeout,
     read_settle_timeout,
@@ -113,6 +114,7 @@ def pytest_configure(config: pytest.Config) -> None:
     settle_timeout = read_settle_timeout(config, target)
     read_request_timeout(config)
     read_shrink_budget(config)
+    read_operation_patterns(config)
     check_record_replay(config)
     check_replay_directory(config)
     check_report_directory(config)

@@ -20,7 +20,7 @@ from .client import EndpointUnavailable
 from .invariants import LEVELS, REGISTRY, InvariantFailure
 from .parity import DifferenceLog
 from .plugin_state import RESULTS, STATE
-from .served import OperationNotServed
+from .served import OperationNotServed, OperationWithheld
 
 
 @pytest.hookimpl(wrapper=True)
@@ -32,8 +32,10 @@ def pytest_runtest_makereport(
     if marker is None:
         return report
     invariant_id = marker.kwargs["id"]
+    operation = _tier_operation(item)
     if STATE.recorder is not None and report.when == "setup":
-        STATE.recorder.begin(invariant_id)
+        # a check of the model-level tier: one recording per operation it ran on
+        STATE.recorder.begin(invariant_id if operation is None else f"{invariant_id}.{operation}")
     elif STATE.recorder is not None and report.when == "call":
         STATE.recorder.end()
     if report.when == "setup" and report.passed:
@@ -42,10 +44,17 @@ def pytest_runtest_makereport(
     report.user_properties.append(("conformance_stats", _stats_since_last_report()))
     if STATE.other is not None:
         report.user_properties.append(("conformance_differences", STATE.differences.drain()))
+    if operation is not None:
+        report.user_properties.append(("conformance_operation", operation))
     if call.excinfo is not None and isinstance(call.excinfo.value, OperationNotServed):
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, f"{call.excinfo.value}")
         report.user_properties.append(("conformance_not_served", call.excinfo.value.to_dict()))
+        return report
+    if call.excinfo is not None and isinstance(call.excinfo.value, OperationWithheld):
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"{call.excinfo.value}")
+        report.user_properties.append(("conformance_withheld", str(call.excinfo.value)))
         return report
     if report.when == "call" and STATE.runs is not None:
         report.user_properties += STATE.runs.properties()
@@ -141,6 +150,13 @@ def count_examples(stats: dict[str, Any]) -> int:
     )
 
 
+def _tier_operation(item: pytest.Item) -> str | None:
+    """The operation a check of the model-level tier runs on (its ``operation`` param)."""
+    callspec = getattr(item, "callspec", None)
+    operation = callspec.params.get("operation") if callspec is not None else None
+    return operation if isinstance(operation, str) else None
+
+
 def _invariant_failures(error: BaseException) -> list[InvariantFailure]:
     if isinstance(error, InvariantFailure):
         return [error]
@@ -164,13 +180,30 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             results.add_stats(props.get("conformance_stats"))
         return
     invariant_id = props["conformance_invariant"]
-    if "conformance_not_served" in props:
+    if "conformance_operation" in props:
+        results.record_operation(
+            report,
+            invariant_id,
+            props["conformance_operation"],
+            props.get("conformance_failures"),
+            _unplayed(props),
+        )
+    elif "conformance_not_served" in props:
         results.not_implemented(invariant_id, props["conformance_not_served"])
     else:
         results.record(report, invariant_id, props.get("conformance_failures"))
     results.add_differences(props.get("conformance_differences"))
     results.add_stats(props.get("conformance_stats"), invariant_id)
     results.add_timing(invariant_id, report.duration, props)
+
+
+def _unplayed(props: dict[str, Any]) -> tuple[str, str] | None:
+    """Why a tier check did not judge its operation: not implemented, or not sent."""
+    if "conformance_not_served" in props:
+        return "unimplemented", str(props["conformance_not_served"]["note"])
+    if "conformance_withheld" in props:
+        return "not_run", str(props["conformance_withheld"])
+    return None
 
 
 def _stats_since_last_report() -> dict[str, int]:

@@ -98,9 +98,12 @@ def minimality(failure: dict[str, Any]) -> tuple[int, str]:
     return (len(text), text)
 
 
-def verdict(summary: dict[str, int], not_run: int = 0) -> str:
+def verdict(
+    summary: dict[str, int], not_run: int = 0, coverage: dict[str, Any] | None = None
+) -> str:
     """The one-line verdict of a run from its ``summary`` counts; ``not_run`` registered
-    invariants that the run did not select (``-k``, ``-m``) make it a partial verdict."""
+    invariants that the run did not select (``-k``, ``-m``) make it a partial verdict, as
+    do operations of the coverage matrix (``coverage.Coverage.to_dict``) not run."""
     unimplemented = summary.get("unimplemented", 0)
     if summary.get("failed") or unimplemented:
         counted = [
@@ -114,10 +117,15 @@ def verdict(summary: dict[str, int], not_run: int = 0) -> str:
         said = f"CONFORMS on what was checked; {_invariants(summary['skipped'])} skipped"
     else:
         said = "CONFORMS"
-    if not not_run:
+    totals = (coverage or {}).get("totals") or {}
+    operations_left = int(totals.get("not_run", 0))
+    if not not_run and not operations_left:
         return said
     run = sum(summary.values())
-    partial = f"partial: {run} of {_invariants(run + not_run)} run"
+    partial = f"partial: {run} of {_invariants(run + not_run)} run" if not_run else "partial"
+    if operations_left:
+        ran = int(totals.get("operations", 0)) - operations_left
+        partial += f"; {ran} of {totals.get('operations')} operations run"
     return f"{said[:-1]}; {partial})" if said.endswith(")") else f"{said} ({partial})"
 
 
@@ -125,7 +133,9 @@ def report_verdict(report: dict[str, Any]) -> str:
     """The verdict of a report.json dictionary (a replay's own, see ``replay_verdict``)."""
     if isinstance(report.get("replay"), dict):
         return replay_verdict(report["replay"])
-    return verdict(report.get("summary") or {}, len(report.get("not_run") or []))
+    return verdict(
+        report.get("summary") or {}, len(report.get("not_run") or []), report.get("coverage")
+    )
 
 
 def replay_verdict(replay: dict[str, Any]) -> str:

@@ -26,6 +26,7 @@ import hypothesis
 
 import strategies
 
+from .coverage import Coverage
 from .invariants import LEVELS, load_registry
 from .parity import merge
 from .replay_tally import ReplayTally
@@ -47,6 +48,17 @@ MAX_LISTED = 25
 MAX_DIFFERENCES_SHOWN = 10  # distinct differences the terminal summary lists
 SLOWEST_SHOWN = 3  # invariants the terminal summary names as the slowest
 _RANK = {"pending": -1, "passed": 0, "skipped": 1, "unimplemented": 2, "failed": 3}
+# A check of the model-level tier over many operations: one that passed on some and was
+# not implemented or not run on others passed (the coverage matrix says the rest); it is
+# "unimplemented" only when no operation it ran on was implemented.
+TIER_RANK = {
+    "pending": -1,
+    "not_run": 0,
+    "unimplemented": 1,
+    "skipped": 2,
+    "passed": 3,
+    "failed": 4,
+}
 
 
 @dataclass
@@ -63,10 +75,16 @@ class InvariantResult:
     shrinking: dict[str, Any] | None = None  # shrink_budget.shrinking()
     exchange: dict[str, Any] | None = None  # unimplemented: the answer that showed it
 
-    def add(self, status: str, failures: list[dict[str, Any]] | None, note: str | None) -> None:
+    def add(
+        self, status: str, note: str | None, failures: list[dict[str, Any]] | None = None
+    ) -> None:
         if _RANK[status] > _RANK[self.status]:
             self.status = status
         self.note = note or self.note
+        self.add_failures(failures)
+
+    def add_failures(self, failures: list[dict[str, Any]] | None) -> None:
+        """Each failure once by fingerprint, counted, its most minimal example kept."""
         for failure in failures or []:
             seen = self.failures.get(failure["fingerprint"])
             if seen is None:
@@ -105,6 +123,7 @@ class RunResults:
     write_error: str | None = None  # why the report files could not be written
     replay: ReplayTally | None = None  # --replay: what was sent again, what differed
     compared_to: str | None = None  # --compare-to: the endpoint every request was mirrored to
+    coverage: Coverage = field(default_factory=Coverage)  # the model-level tier's matrix
 
     def add_stats(self, stats: dict[str, int] | None, invariant_id: str | None = None) -> None:
         """Counts sent along with each test report (so xdist workers' counts arrive)."""
@@ -136,17 +155,32 @@ class RunResults:
 
     def record(self, report: Any, invariant_id: str, failures: list[dict[str, Any]] | None) -> None:
         result = self.invariants.setdefault(invariant_id, InvariantResult(invariant_id, "pending"))
-        if report.when != "call" and not (report.failed or report.skipped):
+        outcome = _outcome(report, failures)
+        if outcome is not None:
+            result.add(*outcome, reportable(failures or []))
+
+    def record_operation(
+        self,
+        report: Any,
+        invariant_id: str,
+        operation: str,
+        failures: list[dict[str, Any]] | None,
+        unplayed: tuple[str, str] | None = None,
+    ) -> None:
+        """One operation's outcome of a check of the model-level tier: into the coverage
+        matrix, and into the check's own result, where an operation not implemented or
+        not run does not outweigh the others' passes (``TIER_RANK``). ``unplayed``:
+        ("unimplemented" or "not_run", why)."""
+        result = self.invariants.setdefault(invariant_id, InvariantResult(invariant_id, "pending"))
+        outcome = unplayed or _outcome(report, failures)
+        if outcome is None:
             return
-        if hasattr(report, "wasxfail") and failures:
-            status, note = "failed", report.wasxfail
-        elif report.failed:
-            status, note = "failed", None if failures else _short(report.longreprtext)
-        elif report.skipped:
-            status, note = "skipped", _skip_reason(report)
-        else:
-            status, note = "passed", None
-        result.add(status, reportable(failures or []), note)
+        status, note = outcome
+        self.coverage.add(operation, invariant_id, status, note)
+        if TIER_RANK[status] > TIER_RANK[result.status]:
+            result.status = status
+            result.note = f"{operation}: {note}" if note else result.note
+        result.add_failures(reportable(failures or []))
 
     def not_implemented(self, invariant_id: str, served: dict[str, Any]) -> None:
         """An invariant not run: the endpoint does not serve the operation it needs
@@ -161,6 +195,8 @@ class RunResults:
         for result in self.invariants.values():
             if result.status == "pending":
                 result.status, result.note = "skipped", f"not run: the run was {why}"
+            elif result.status == "not_run":  # a tier check no operation of was sent
+                result.status = "skipped"
         self.duration_s = round(time.time() - self.started, 3)
 
     def not_run(self) -> list[str]:
@@ -203,14 +239,19 @@ class RunResults:
             },
             "summary": self.summary(),
             "invariants": [self._invariant_dict(i) for i in sorted(self.invariants)],
-            "partial": bool(self.not_run()),
+            "partial": bool(self.not_run()) or self._operations_left(),
             "not_run": self.not_run(),
         }
+        if self.coverage:
+            report["coverage"] = self.coverage.to_dict()
         if self.replay is not None:
             report["replay"] = self.replay.to_dict()
         if self.differences:
             report["differences"] = self.differences
         return report
+
+    def _operations_left(self) -> bool:
+        return bool(self.coverage) and self.coverage.totals()["not_run"] > 0
 
     def _invariant_dict(self, invariant_id: str) -> dict[str, Any]:
         meta = load_registry().get(invariant_id)
@@ -280,10 +321,13 @@ class RunResults:
             lines.append(f"  ... and {len(failed) - MAX_LISTED} more failed invariants")
         summary = self.summary()
         not_run = self.not_run()
-        said = verdict(summary, len(not_run))
+        coverage = self.coverage.to_dict() if self.coverage else None
+        said = verdict(summary, len(not_run), coverage)
         if summary["skipped"] and summary["passed"] and not summary["failed"]:
             said += " (see above)"
         lines.append(f"  verdict: {said}")
+        if self.coverage:
+            lines += self.coverage.lines()
         if not_run:
             shown = ", ".join(not_run[:MAX_LISTED]) + (" ..." if len(not_run) > MAX_LISTED else "")
             lines.append(f"  not run (not selected): {shown}")
@@ -355,6 +399,19 @@ class RunResults:
             f"{self.throttled_retries} throttled retries"
         )
         return lines + self._file_lines()
+
+
+def _outcome(report: Any, failures: list[dict[str, Any]] | None) -> tuple[str, str | None] | None:
+    """A test report's status and note; None for a setup or teardown that went well."""
+    if report.when != "call" and not (report.failed or report.skipped):
+        return None
+    if hasattr(report, "wasxfail") and failures:
+        return "failed", report.wasxfail
+    if report.failed:
+        return "failed", None if failures else _short(report.longreprtext)
+    if report.skipped:
+        return "skipped", _skip_reason(report)
+    return "passed", None
 
 
 def _short(text: str | None, limit: int = 160) -> str:

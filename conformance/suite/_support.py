@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -141,3 +142,22 @@ ACCEPTED = strategies.accepted_inputs(OPERATION)
 BODIES = st.tuples(
     strategies.valid_inputs(OPERATION, wire=True), strategies.invalid_input_sets(OPERATION)
 ).map(_bodies)
+
+
+def _not_an_object(data: bytes) -> bool:
+    if not data:
+        return False  # an empty body means {} in awsJson
+    try:
+        return not isinstance(json.loads(data), dict)
+    except (ValueError, UnicodeDecodeError):
+        return True
+
+
+# Bodies that are not a JSON object, for any operation (an empty body means {}).
+MALFORMED = st.one_of(
+    st.binary(min_size=1, max_size=64),
+    st.sampled_from([b"{", b"{]", b'{"IsoCountryCode": "US",}', b"null", b"[]", b'"US"', b"1"]),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=30).map(
+        lambda s: ("{" + s).encode()
+    ),
+).filter(_not_an_object)

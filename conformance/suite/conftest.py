@@ -7,10 +7,12 @@ import pytest
 
 from conformance.client import EndpointClient
 from conformance.ledger import Ledger
+from conformance.operations import selected
 from conformance.served import OperationNotServed, not_served
 from conformance.settle import Settler
 
 from ._support import OPERATION, SIMULATOR_REQUEST
+from ._tier import Tier
 
 
 @pytest.fixture(scope="session")
@@ -50,11 +52,41 @@ def _not_served(ledger: Ledger) -> OperationNotServed | None:
 
 
 @pytest.fixture(autouse=True)
-def _served(_not_served: OperationNotServed | None) -> None:
-    """Every check of the suite needs RequestPhoneNumber: "not implemented", not run,
-    when the endpoint does not serve it (the plugin reports it so)."""
-    if _not_served is not None:
-        raise _not_served
+def _served(request: pytest.FixtureRequest) -> None:
+    """Every check of the deep tier needs RequestPhoneNumber: "not implemented", not
+    run, when the endpoint does not serve it (the plugin reports it so). A check of the
+    model-level tier needs its own operation only."""
+    if "operation" in request.fixturenames:
+        tier: Tier = request.getfixturevalue("tier")
+        tier.require_served(request.getfixturevalue("operation"))
+        return
+    unserved: OperationNotServed | None = request.getfixturevalue("_not_served")
+    if unserved is not None:  # its traceback not grown by every raise
+        raise unserved.with_traceback(None)
+
+
+@pytest.fixture(scope="session")
+def tier(endpoint: EndpointClient, ledger: Ledger) -> Tier:
+    """The model-level tier's sender; on real AWS (the spend guard is on) reads only."""
+    return Tier(endpoint, ledger, reads_only=ledger.guard is not None)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--operations`` / ``--skip-operations``: the tier's checks of the operations
+    left out are deselected (the coverage matrix lists them as not run)."""
+    include, exclude = config.getoption("operations"), config.getoption("skip_operations")
+    if include is None and exclude is None:
+        return
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        operation = callspec.params.get("operation") if callspec is not None else None
+        left_out = isinstance(operation, str) and not selected(operation, include, exclude)
+        (dropped if left_out else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)

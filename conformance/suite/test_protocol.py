@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import string
 from typing import Any
 
@@ -16,27 +15,9 @@ from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_property
 
-from ._support import BODIES, OPERATION, answered, check_each
+from ._support import BODIES, MALFORMED, OPERATION, answered, check_each
 
 JSON_MEDIA_TYPE = "application/x-amz-json-1.0"
-
-
-def _not_an_object(data: bytes) -> bool:
-    if not data:
-        return False  # an empty body means {} in awsJson
-    try:
-        return not isinstance(json.loads(data), dict)
-    except (ValueError, UnicodeDecodeError):
-        return True
-
-
-MALFORMED = st.one_of(
-    st.binary(min_size=1, max_size=64),
-    st.sampled_from([b"{", b"{]", b'{"IsoCountryCode": "US",}', b"null", b"[]", b'"US"', b"1"]),
-    st.text(st.characters(exclude_categories=["Cs"]), max_size=30).map(
-        lambda s: ("{" + s).encode()
-    ),
-).filter(_not_an_object)
 
 
 @invariant("PROTO-CONTENT-TYPE", "Answers are application/x-amz-json-1.0", "must")
