@@ -5,6 +5,8 @@ re-rendered), with the standard library: inline CSS, no script, no external reso
 so nothing is fetched at view time. Failures are ``<details>`` elements that expand to
 the message, the minimal input, the reproducers and the raw exchange. Beside each
 invariant, a ``<details>`` lists the claims it rests on with their sources as links.
+When the model-level tier ran, its coverage matrix (report.json's ``coverage``) follows
+the invariants' results: every operation of the model, by resource family.
 
 Everything that comes from the report is escaped, for text and attributes alike: the
 endpoint under test controls response bodies, headers and error messages, and a page
@@ -22,7 +24,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from .coverage import CONFORMS, FAILS, NOT_RUN, UNIMPLEMENTED, headline
 from .invariants import LEVEL_MEANING, LEVELS, load_registry
+from .operations import OTHER_FAMILY
 from .report_json import (
     BYTES_KEY,
     how_found,
@@ -35,6 +39,14 @@ from .report_json import (
 
 STATUSES = ("passed", "failed", "unimplemented", "skipped")
 MAX_BODY = 20_000  # characters of one body shown; the rest is in report.json
+# The coverage matrix's statuses: the class of the invariant status they show as, and
+# their words on the page.
+OPERATION_STATUSES = {
+    CONFORMS: ("passed", "conforms"),
+    FAILS: ("failed", "fails"),
+    UNIMPLEMENTED: ("unimplemented", "not implemented"),
+    NOT_RUN: ("skipped", "not run"),
+}
 
 CSS = """
 :root { --pass: #1a7f37; --fail: #cf222e; --skip: #9a6700; --line: #d0d7de;
@@ -90,6 +102,11 @@ details.evidence .sources > * { display: block; margin: .1rem 0 0 .2rem; }
 .kind.model, .kind.protocol { border-color: #8fd3a0; }
 .kind.documentation, .kind.live { border-color: #9ec5f8; }
 .kind.sdk { border-color: #e6c46b; } .kind.none { border-color: #f0a5a0; }
+table.operations tr.family th { background: var(--soft); }
+table.operations tr.family small { font-weight: 400; margin-left: .4rem; }
+table.operations td.failed-checks a { margin-right: .35rem; white-space: nowrap; }
+table.operations td.status, table.operations thead th { white-space: nowrap; }
+.headline { font-weight: 600; }
 """
 
 
@@ -160,7 +177,11 @@ def _verdict_class(report: dict[str, Any]) -> str:
         return "fail"
     if not summary.get("passed"):
         return "none"
-    return "partial" if summary.get("skipped") or report.get("not_run") else "pass"
+    return (
+        "partial"
+        if summary.get("skipped") or report.get("partial") or report.get("not_run")
+        else "pass"
+    )
 
 
 def _level_rank(entry: dict[str, Any]) -> int:
@@ -199,6 +220,7 @@ def _header(report: dict[str, Any], summary: dict[str, int]) -> list[str]:
         + ("recordings" if "replay" in report else "invariants")
         + (f"; {len(report['not_run'])} not run (see below)" if report.get("not_run") else "")
         + "</p>",
+        *_coverage_line(report.get("coverage")),
         '<p id="settings" class="muted">'
         + "".join(
             f'<span data-setting="{esc(name)}">{esc(name)} <code>{esc(value)}</code></span>'
@@ -208,6 +230,22 @@ def _header(report: dict[str, Any], summary: dict[str, int]) -> list[str]:
         + "</p>",
         "</header>",
     ]
+
+
+def _coverage_headline(coverage: Any) -> str | None:
+    """The coverage matrix in one line (``coverage.headline``); None without one."""
+    if not isinstance(coverage, dict):
+        return None
+    totals = coverage.get("totals")
+    return headline(totals if isinstance(totals, dict) else {})
+
+
+def _coverage_line(coverage: Any) -> list[str]:
+    """The header's line of the coverage matrix, linked to its section."""
+    said = _coverage_headline(coverage)
+    if said is None:
+        return []
+    return [f'<p id="operations-headline"><a href="#operations">Operations</a>: {esc(said)}</p>']
 
 
 def _matrix(invariants: list[dict[str, Any]]) -> list[str]:
@@ -453,6 +491,74 @@ def _unimplemented(invariants: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _operations(coverage: Any, invariant_ids: set[str]) -> list[str]:
+    """The coverage matrix: every operation of the model, grouped by resource family,
+    with its status, the checks it failed (linked to their rows on the page) and why it
+    was not implemented or not run. Families with a failing operation first, and within
+    a family the failing operations first; ``other`` last."""
+    said = _coverage_headline(coverage)
+    if said is None:
+        return []
+    found = coverage.get("operations")
+    listed = found if isinstance(found, dict) else {}
+    families: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for name, row in listed.items():
+        if isinstance(row, dict):
+            families.setdefault(str(row.get("family", OTHER_FAMILY)), []).append((str(name), row))
+
+    def fails(row: dict[str, Any]) -> bool:
+        return row.get("status") == FAILS
+
+    order = sorted(
+        families,
+        key=lambda f: (not any(fails(r) for _, r in families[f]), f == OTHER_FAMILY, f),
+    )
+    out = [
+        '<section id="operations"><h2>Operations</h2>',
+        f'<p class="headline">{esc(said)}</p>',
+        '<p class="muted">Every operation of the service model against the model-level '
+        "checks (<code>OPS-*</code>), by resource family, the failing first. An operation "
+        "conforms when every check that ran on it passed; not implemented is neither passed "
+        "nor failed; not run: not selected (<code>--operations</code>), or a write not sent "
+        "to real AWS.</p>",
+        '<table class="operations"><thead><tr><th>operation</th><th>read-only</th>'
+        "<th>status</th><th>checks failed</th><th>note</th></tr></thead>",
+    ]
+    for family in order:
+        rows = sorted(families[family], key=lambda item: (not fails(item[1]), item[0]))
+        failing = sum(fails(row) for _, row in rows)
+        counted = f"{len(rows)} operation{'' if len(rows) == 1 else 's'}" + (
+            f", {failing} fail" if failing else ""
+        )
+        out.append(
+            f'<tbody data-family="{esc(family)}"><tr class="family">'
+            f'<th colspan="5" scope="rowgroup">{esc(family)}<small>{counted}</small></th></tr>'
+        )
+        for name, row in rows:
+            status = str(row.get("status", ""))
+            css, shown = OPERATION_STATUSES.get(status, ("", status))
+            checks = " ".join(_invariant_link(i, invariant_ids) for i in row.get("failed") or [])
+            out.append(
+                f'<tr data-operation="{esc(name)}" data-status="{esc(status)}">'
+                f"<td><code>{esc(name)}</code></td>"
+                f"<td>{'yes' if row.get('read_only') is True else 'no'}</td>"
+                f'<td class="status {css}">{esc(shown)}</td>'
+                f'<td class="failed-checks">{checks}</td>'
+                f'<td class="note">{esc(row.get("note", ""))}</td></tr>'
+            )
+        out.append("</tbody>")
+    out.append("</table></section>")
+    return out
+
+
+def _invariant_link(invariant_id: Any, on_page: set[str]) -> str:
+    """An invariant's id, linked to its row of the page's table when it has one."""
+    shown = f"<code>{esc(invariant_id)}</code>"
+    if str(invariant_id) not in on_page:
+        return shown
+    return f'<a href="#{anchor("inv-", invariant_id)}">{shown}</a>'
+
+
 def _differences(differences: Iterable[Any], replay: bool = False) -> list[str]:
     """Each distinct difference (operation, kind, detail) as a row of one table, then
     folded out with its input and both exchanges."""
@@ -534,6 +640,7 @@ def render_html(report: dict[str, Any]) -> str:
         *(_replay(report["replay"]) if "replay" in report else _matrix(invariants)),
         *_failures(invariants),
         *_unimplemented(invariants),
+        *_operations(report.get("coverage"), {str(e.get("id", "")) for e in invariants}),
         *_differences(report.get("differences") or [], replay="replay" in report),
         *_invariant_table(invariants),
         *_not_run(report.get("not_run") or []),
