@@ -16,6 +16,7 @@ from conformance.invariants import load_registry
 from conformance.reference import ReferenceServer
 
 from .runner import SuiteRun, run_suite, selecting
+from .test_catalog import LEGAL_OPERATIONS
 from .variants import BROKEN, Variant
 
 # The reference under seeds of its own (the 21 legal variants of the catalog add a seed
@@ -26,7 +27,13 @@ SEEDS = ("1", "22", "333")
 def test_the_reference_passes_under_many_seeds(tmp_path: Path) -> None:
     with ReferenceServer() as server, concurrent.futures.ThreadPoolExecutor(2) as pool:
         runs = pool.map(
-            lambda seed: run_suite(tmp_path / seed, server.url, f"--hypothesis-seed={seed}"),
+            lambda seed: run_suite(
+                tmp_path / seed,
+                server.url,
+                f"--hypothesis-seed={seed}",
+                "--operations",
+                LEGAL_OPERATIONS,  # the whole tier runs in tests/conformance/test_modes.py
+            ),
             SEEDS,
         )
         for seed, run in zip(SEEDS, runs, strict=True):

@@ -64,6 +64,11 @@ class Variant:
     # invariants, under this Hypothesis profile (profile.py).
     select: tuple[str, ...] = ()
     profile: str = "seeded"
+    # The operations the model-level tier (OPS-* invariants) runs on: ``--operations
+    # REGEX``. A broken variant's: those its bug touches and a few it leaves alone, so
+    # its run takes seconds, not the tier over all 110 operations. None: a broken
+    # variant's run has no --operations, a legal one's test_catalog.LEGAL_OPERATIONS.
+    operations: str | None = None
 
     @property
     def legal(self) -> bool:
@@ -89,11 +94,16 @@ def raw(wrap: Callable[[App], App]) -> Callable[[], ReferenceServer]:
     return lambda: ReferenceServer(app=wrap(WireApp(service())))
 
 
-def validating(drop: Callable[[str, str], bool]) -> Callable[[], ReferenceServer]:
-    """A reference whose input check forgets the problems ``drop(path, message)`` picks."""
+def validating(
+    drop: Callable[[str, str], bool], where: Callable[[str], bool] = lambda operation: True
+) -> Callable[[], ReferenceServer]:
+    """A reference whose input check, of the operations ``where`` picks, forgets the
+    problems ``drop(path, message)`` picks."""
 
     def lenient(operation: str, params: dict[str, Any]) -> Any:
         clean, problems = check_operation_input(operation, params)
+        if not where(operation):
+            return clean, problems
         return clean, [p for p in problems if not drop(*p)]
 
     return lambda: ReferenceServer(service=service(validate=lenient))
@@ -109,9 +119,20 @@ def on_success(operation: str, change: Callable[[dict[str, Any], Reply], None]) 
     return hook
 
 
-def on_error(change: Callable[[Reply], None], code: str | None = None) -> Any:
+def on_error(
+    change: Callable[[Reply], None],
+    code: str | None = None,
+    where: Callable[[str | None], bool] = lambda operation: True,
+) -> Any:
+    """A hook that ``change``s the error answers (of type ``code``, if given) of the
+    operations ``where`` picks."""
+
     def hook(reply: Reply) -> Reply:
-        if reply.status >= 400 and (code is None or reply.body.get("__type") == code):
+        if (
+            reply.status >= 400
+            and (code is None or reply.body.get("__type") == code)
+            and where(reply.operation)
+        ):
             change(reply)
         return reply
 
@@ -595,6 +616,91 @@ def _simulator_abroad(params: dict[str, Any]) -> bool:
     return params.get("NumberType") == "SIMULATOR" and params.get("IsoCountryCode") != "US"
 
 
+# -- operations (the model-level tier) -----------------------------------------------------
+
+# What the deep tier sends: RequestPhoneNumber's family, and ListTagsForResource of its
+# lifecycle check. The operations variants leave alone, so that only the OPS-* checks
+# of the operations beyond it see their bugs.
+DEEP_TIER = frozenset(
+    {RPN, "DescribePhoneNumbers", "ReleasePhoneNumber", "UpdatePhoneNumber", "ListTagsForResource"}
+)
+
+
+def beyond_deep_tier(*verbs: str) -> Callable[[str | None], bool]:
+    """Picks the operations whose verb is one of ``verbs`` (no verbs: any), but not the
+    deep tier's."""
+
+    def picks(operation: str | None) -> bool:
+        if not operation or operation in DEEP_TIER:
+            return False
+        return not verbs or operation.startswith(verbs)
+
+    return picks
+
+
+def _target(request: RawRequest) -> str:
+    """The operation a raw request names (``X-Amz-Target: <prefix>.<Operation>``)."""
+    return request.headers.get("x-amz-target", "").rpartition(".")[2]
+
+
+def _answers_of(
+    picks: Callable[[str | None], bool], change: Callable[[RawResponse], None]
+) -> Callable[[App], App]:
+    """``change`` the raw answers to the operations ``picks`` picks."""
+
+    def wrap(app: App) -> App:
+        def serve(request: RawRequest) -> RawResponse:
+            response = app(request)
+            if picks(_target(request)):
+                change(response)
+            return response
+
+        return serve
+
+    return wrap
+
+
+def _names_lowercased(results: str) -> Callable[[dict[str, Any], Reply], None]:
+    def lowercase_names(body: dict[str, Any], reply: Reply) -> None:
+        for item in body.get(results, []):
+            item["Name"] = item["Name"].lower()
+
+    return lowercase_names
+
+
+def _next_token_crashes(reply: Reply) -> None:
+    """The pager decodes a NextToken it did not issue and crashes: the framework's bare
+    500 page, with no error type."""
+    if reply.body.get("Reason") == E.INVALID_NEXT_TOKEN:
+        reply.status, reply.body = 500, {"message": "Internal Server Error"}
+
+
+def _not_found_named_after_kind(reply: Reply) -> None:
+    """ResourceNotFoundException named after the kind: ConfigurationSetNotFoundException."""
+    kind = str(reply.body.get("ResourceType") or "resource")
+    reply.body["__type"] = "".join(w.capitalize() for w in kind.split("-")) + "NotFoundException"
+
+
+def _reads_parse_json_themselves(app: App) -> App:
+    """The Describe*/List* handlers parse the body themselves, and a body that is not
+    JSON escapes as a crash: HTTP 500."""
+    picks = beyond_deep_tier("Describe", "List")
+
+    def serve(request: RawRequest) -> RawResponse:
+        if picks(_target(request)):
+            try:
+                json.loads(request.body or b"{}")
+            except ValueError:
+                return RawResponse(500, {"Content-Type": "text/plain"}, b"Internal Server Error")
+        return app(request)
+
+    return serve
+
+
+def _no_request_id(response: RawResponse) -> None:
+    response.headers.pop("x-amzn-RequestId", None)
+
+
 # -- legal variations --------------------------------------------------------------------
 
 
@@ -763,8 +869,18 @@ class TooManyTagsInvalid(ServiceWrapper):
 # -- the catalog -------------------------------------------------------------------------
 
 
-def _v(name: str, family: str, caught_by: str, description: str, build: Any) -> Variant:
-    return Variant(name, family, description, build, tuple(caught_by.split()))
+def _v(
+    name: str,
+    family: str,
+    caught_by: str,
+    description: str,
+    build: Any,
+    *,
+    operations: str | None = None,
+) -> Variant:
+    return Variant(
+        name, family, description, build, tuple(caught_by.split()), operations=operations
+    )
 
 
 BROKEN: list[Variant] = [
@@ -1304,6 +1420,83 @@ BROKEN: list[Variant] = [
         "ResourceNotFoundException without ResourceId",
         hooked(_not_found_no_id),
     ),
+    # operations (the model-level tier; RequestPhoneNumber's family untouched)
+    _v(
+        "ops-describe-enum-lowercase",
+        "operations",
+        "OPS-OUTPUT",
+        "DescribeAccountAttributes and DescribeSpendLimits answer Name in lower case",
+        hooked(
+            on_success("DescribeAccountAttributes", _names_lowercased("AccountAttributes")),
+            on_success("DescribeSpendLimits", _names_lowercased("SpendLimits")),
+        ),
+        operations="^(DescribeAccountAttributes|DescribeAccountLimits|DescribeSpendLimits"
+        "|DescribeConfigurationSets|ListNotifyCountries)$",
+    ),
+    _v(
+        "ops-next-token-crashes",
+        "operations",
+        "OPS-ERRORS",
+        "a NextToken the list operation did not issue crashes it: HTTP 500, untyped body",
+        hooked(on_error(_next_token_crashes, "ValidationException", beyond_deep_tier())),
+        operations="^(DescribeAccountAttributes|DescribeSpendLimits|DescribeConfigurationSets"
+        "|ListNotifyCountries|GetResourcePolicy)$",
+    ),
+    _v(
+        "ops-not-found-named-after-kind",
+        "operations",
+        "OPS-ERRORS",
+        "Describe* name ResourceNotFoundException after the kind "
+        "(ConfigurationSetNotFoundException, PoolNotFoundException)",
+        hooked(
+            on_error(
+                _not_found_named_after_kind,
+                "ResourceNotFoundException",
+                beyond_deep_tier("Describe"),
+            )
+        ),
+        # DescribeKeywords and DescribeRegistrationVersions name a resource in a required
+        # member: their valid inputs meet it not found, where the id lists of the others
+        # are often empty, left out or refused with Owner.
+        operations="^(DescribeConfigurationSets|DescribePools|DescribeKeywords"
+        "|DescribeRegistrationVersions|DescribeAccountAttributes|ListPoolOriginationIdentities)$",
+    ),
+    _v(
+        "ops-describe-unvalidated",
+        "operations",
+        "OPS-INVALID-REJECTED",
+        "Describe* skip the input check: invalid input is accepted (or crashes them)",
+        validating(lambda path, message: True, beyond_deep_tier("Describe")),
+        operations="^(DescribeAccountLimits|DescribeConfigurationSets|DescribeKeywords"
+        "|ListNotifyCountries|GetResourcePolicy)$",
+    ),
+    _v(
+        "ops-malformed-crashes",
+        "operations",
+        "OPS-MALFORMED",
+        "Describe*/List* parse the body themselves: one that is not JSON answers HTTP 500",
+        raw(_reads_parse_json_themselves),
+        operations="^(DescribeSpendLimits|DescribeRegistrations|ListRegistrationAssociations"
+        "|GetResourcePolicy|GetProtectConfigurationCountryRuleSet)$",
+    ),
+    _v(
+        "ops-content-type-json",
+        "operations",
+        "OPS-CONTENT-TYPE",
+        "Describe*/List* answers say Content-Type application/json",
+        raw(_answers_of(beyond_deep_tier("Describe", "List"), _content_type("application/json"))),
+        operations="^(DescribeAccountAttributes|DescribeOptOutLists|ListAvailablePhoneNumbers"
+        "|GetResourcePolicy)$",
+    ),
+    _v(
+        "ops-no-request-id-on-reads",
+        "operations",
+        "OPS-REQUEST-ID",
+        "Get*/List* answers carry no x-amzn-RequestId",
+        raw(_answers_of(beyond_deep_tier("Get", "List"), _no_request_id)),
+        operations="^(GetResourcePolicy|GetProtectConfigurationCountryRuleSet"
+        "|ListNotifyCountries|DescribeSpendLimits|DescribeKeywords)$",
+    ),
 ]
 
 _BOTO3_HEADER = (
@@ -1321,6 +1514,7 @@ def _legal(
     *,
     select: str = "",
     profile: str = "seeded",
+    operations: str | None = None,
 ) -> Variant:
     return Variant(
         name,
@@ -1333,6 +1527,7 @@ def _legal(
         gate or "strict",
         tuple(select.split()),
         profile,
+        operations,
     )
 
 
