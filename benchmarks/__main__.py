@@ -8,6 +8,7 @@ from . import (
     bench_certify,
     bench_concurrency,
     bench_memory,
+    bench_operations,
     bench_reference,
     bench_strategies,
     bench_suite,
@@ -25,6 +26,7 @@ def main() -> int:
         bench_memory,
         bench_concurrency,
         bench_verdict,
+        bench_operations,
     )
     for module in modules:
         print(f"== {module.__name__}", flush=True)
