@@ -81,9 +81,20 @@ class Coverage:
         return headline(self.totals())
 
     def lines(self) -> list[str]:
-        """The terminal's matrix: the headline, then the failing operations by family."""
+        """The terminal's matrix: the headline, the families (operations implemented of
+        the family's, with how many fail), then each failing operation."""
+        rows = self.rows()
         lines = [f"  operations: {self.headline()}"]
-        for name, row in self.rows().items():
+        families: dict[str, Counter[str]] = {}
+        for row in rows.values():
+            families.setdefault(row["family"], Counter())[row["status"]] += 1
+        shown = []
+        for name, counts in sorted(families.items()):
+            served = counts[CONFORMS] + counts[FAILS]
+            failing = f" ({counts[FAILS]} failing)" if counts[FAILS] else ""
+            shown.append(f"{name} {served}/{sum(counts.values())}{failing}")
+        lines.append(f"    by family (implemented/all): {', '.join(shown)}")
+        for name, row in rows.items():
             if row["status"] == FAILS:
                 lines.append(f"    FAILS {name} ({row['family']}): {', '.join(row['failed'])}")
         return lines
