@@ -74,6 +74,17 @@ def enum_values(shape: Shape) -> list[str]:
     return list(getattr(shape, "enum", None) or [])
 
 
+def value_count(shape: Shape) -> int | None:
+    """How many distinct values ``shape`` allows, where the model lists them (an enum);
+    None where it does not, and they are not known to be few (a pattern may still bound
+    them: ``[A-Z]{2}`` allows 676 country-code keys, where the model's map takes 300).
+
+    A map's keys are distinct, so a map of enum keys holds at most this many entries,
+    whatever its ``max`` says: no generator may ask for more.
+    """
+    return len(enum_values(shape)) or None
+
+
 @functools.lru_cache(maxsize=32)
 def _definitions(service: str) -> dict[str, Any]:
     return dict(_loader().load_service_model(service, "service-2")["shapes"])

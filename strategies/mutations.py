@@ -16,12 +16,13 @@ from typing import Any
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import strategies as st
 
-from .model import DEFAULT_SERVICE, enum_values, input_shape, is_union
+from .model import DEFAULT_SERVICE, enum_values, input_shape, is_union, value_count
 from .paths import Step, item_path, member_path, shape_at, template_steps
-from .patterns import ANY_CHARACTER, compile_pattern, sized_text
+from .patterns import ANY_CHARACTER, choose, compile_pattern, sized_text
 from .pools import copied
+from .sizes import blobs
 from .valid import valid_strategy
-from .values import ValueCompiler
+from .values import ValueCompiler, long_lists, long_maps
 from .violation import Constraint, InvalidInput, Violation
 
 Strategy = st.SearchStrategy[Any]
@@ -58,7 +59,7 @@ def _targets_of(shape: Shape, path: str, required: bool, depth: dict[str, int]) 
     elif isinstance(shape, (ListShape, MapShape)):
         if lo:
             found.append(Target(path, Constraint.MIN_ITEMS))
-        if hi is not None:
+        if hi is not None and _can_hold(shape, hi + 1):
             found.append(Target(path, Constraint.MAX_ITEMS))
         if isinstance(shape, ListShape):
             found += _targets_of(shape.member, item_path(path), False, depth)
@@ -80,6 +81,16 @@ def _targets_of(shape: Shape, path: str, required: bool, depth: dict[str, int]) 
         if hi is not None:
             found.append(Target(path, Constraint.MAX_VALUE))
     return found
+
+
+def _can_hold(shape: Shape, entries: int) -> bool:
+    """Can a value of the list or map ``shape`` have ``entries`` entries at all? Not a
+    map with fewer distinct keys (a map of two enum keys cannot have 11): its maximum
+    cannot be broken, and asking for it made Hypothesis raise."""
+    if not isinstance(shape, MapShape):
+        return True
+    keys = value_count(shape.key)
+    return keys is None or keys >= entries
 
 
 def _wrong_type(shape: Shape) -> Strategy:
@@ -117,6 +128,8 @@ class _Plan:
         self.targets = tuple(_targets_of(self.root, "", False, {})[1:])  # not the body itself
         self.base = valid_strategy(operation, service, wire=True, realistic=True)
         self.lean = ValueCompiler(wire=True, lean=True)
+        self._lean_values: dict[str, Strategy] = {}
+        self._lean_keys: dict[str, Strategy] = {}
         self._shapes = {t.path: s for t, s in self._walk_shapes()}
 
     def _walk_shapes(self) -> Iterable[tuple[Target, Shape]]:
@@ -140,10 +153,11 @@ class _Plan:
             assert isinstance(shape, StructureShape)
             members = list(shape.members.items())
             pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
-            return st.sampled_from(pairs).flatmap(
-                lambda pair: st.fixed_dictionaries(
-                    {name: self.lean.compile(member) for name, member in pair}
-                )
+            return choose(
+                [
+                    st.fixed_dictionaries({name: self.lean_value(member) for name, member in pair})
+                    for pair in pairs
+                ]
             )
         if c is Constraint.ENUM:
             enum = enum_values(shape)
@@ -156,19 +170,12 @@ class _Plan:
         if c in (Constraint.MIN_ITEMS, Constraint.MAX_ITEMS):
             sizes = (0, lo - 1) if c is Constraint.MIN_ITEMS else (meta["max"] + 1, meta["max"] + 2)
             if isinstance(shape, MapShape):
-                return st.dictionaries(
-                    self.lean.string(shape.key),
-                    self.lean.compile(shape.value),
-                    min_size=sizes[0],
-                    max_size=sizes[1],
-                )
+                keys = value_count(shape.key)  # no more entries than distinct keys
+                most = sizes[1] if keys is None else min(sizes[1], keys)
+                value = self.lean_value(shape.value)
+                return long_maps(self.lean_key(shape), value, shape.key, sizes[0], most)
             assert isinstance(shape, ListShape)
-            element = self.lean.compile(shape.member)
-            if sizes[0] <= _DRAWN_ITEMS:
-                return st.lists(element, min_size=sizes[0], max_size=sizes[1])
-            return st.tuples(
-                st.lists(element, min_size=1, max_size=_DRAWN_ITEMS), st.integers(*sizes)
-            ).map(_cycled)
+            return long_lists(self.lean_value(shape.member), *sizes)
         if c in (Constraint.MIN_VALUE, Constraint.MAX_VALUE):
             if c is Constraint.MIN_VALUE:
                 return st.integers(max_value=meta["min"] - 1)
@@ -178,14 +185,14 @@ class _Plan:
             assert pattern is not None
             return pattern.violating(lo, hi)
         if c is Constraint.MAX_LENGTH:
-            if shape.type_name == "blob":
-                return st.binary(min_size=meta["max"] + 1, max_size=meta["max"] + 4).map(_b64)
+            if shape.type_name == "blob":  # repeated bytes: a maximum may be millions
+                return blobs(meta["max"] + 1, meta["max"] + 4, wire=True)
             if pattern is not None:
                 return pattern.matching(meta["max"] + 1, meta["max"] + 8)
             return sized_text(ANY_CHARACTER, meta["max"] + 1, meta["max"] + 8)
         if c is Constraint.MIN_LENGTH:
             if shape.type_name == "blob":
-                return st.binary(max_size=lo - 1).map(_b64)
+                return blobs(0, lo - 1, wire=True)
             # matching characters only (too short is the one fault), drawn from the class
             # itself: filtering arbitrary characters by [A-Z] failed nearly every draw
             alphabet = pattern.characters() if pattern is not None else None
@@ -194,24 +201,22 @@ class _Plan:
 
     def fill(self, template: str) -> Strategy:
         """A valid value for a member that the base example left out."""
-        return self.lean.compile(self.shape_at(template))
+        return self.lean_value(self.shape_at(template))
 
+    def lean_value(self, shape: Shape) -> Strategy:
+        """Small valid values of ``shape``, compiled once per shape: compiling them on
+        every draw (an RCS message's thousands of members) cost over a second an example.
+        Kept by shape name: botocore makes a new Shape for each reference to one."""
+        if shape.name not in self._lean_values:
+            self._lean_values[shape.name] = self.lean.compile(shape)
+        return self._lean_values[shape.name]
 
-_DRAWN_ITEMS = 4
-
-
-def _cycled(drawn: tuple[list[Any], int]) -> list[Any]:
-    """A few drawn elements repeated to ``size`` (each element a copy): drawing the
-    201 elements of an over-long tag list one by one cost about a thousand choices and
-    45 ms an example. Repeats are legal: the model puts no uniqueness on list items."""
-    elements, size = drawn
-    return [copied(elements[i % len(elements)]) for i in range(size)]
-
-
-def _b64(data: bytes) -> str:
-    import base64
-
-    return base64.b64encode(data).decode()
+    def lean_key(self, shape: MapShape) -> Strategy:
+        """Small valid keys of the map ``shape``, compiled once per key shape."""
+        key = shape.key
+        if key.name not in self._lean_keys:
+            self._lean_keys[key.name] = self.lean.string(key)
+        return self._lean_keys[key.name]
 
 
 @functools.cache
@@ -234,10 +239,14 @@ def invalid_inputs(
     """Records of wire bodies that break one labelled constraint of the input shape.
 
     ``targets`` (``Target`` or ``"Tags[].Key:pattern"``) and ``constraints`` narrow
-    what is broken; by default every target is eligible.
+    what is broken; by default every target is eligible. ValueError if none is: an
+    operation whose input has no members (``mutation_targets`` is empty) has nothing
+    to break, and ``invalid_input_sets`` gives it empty sets.
     """
     plan = _plan(operation, service)
     chosen = list(plan.targets)
+    if not chosen:
+        raise ValueError(f"{operation}'s input has no member to break")
     if targets is not None:
         wanted = {str(t) for t in targets}
         unknown = wanted - {str(t) for t in chosen}
@@ -321,20 +330,24 @@ def _apply(
     if step.kind == "member":
         assert isinstance(shape, StructureShape)
         key: Any = step.name
+        if is_union(shape):  # the member on the path is the one set: no second break
+            for other in [name for name in container if name in shape.members]:
+                if other != key:
+                    del container[other]
         child_shape = shape.members[step.name]
         where = member_path(path, step.name)
     elif step.kind == "item":
         assert isinstance(shape, ListShape)
         child_shape = shape.member
         if not container:
-            container.append(draw(plan.lean.compile(child_shape)))
+            container.append(draw(plan.lean_value(child_shape)))
         key = draw(st.integers(0, len(container) - 1))
         where = f"{path}[{key}]"
     else:
         assert isinstance(shape, MapShape)
         child_shape = shape.value
         if not container:
-            container[draw(plan.lean.string(shape.key))] = draw(plan.lean.compile(child_shape))
+            container[draw(plan.lean_key(shape))] = draw(plan.lean_value(child_shape))
         key = draw(st.sampled_from(sorted(container)))
         where = member_path(path, str(key))
     if not rest:

@@ -48,14 +48,11 @@ def violations(operation: str, params: Any, service: str = DEFAULT_SERVICE) -> l
 def check_value(shape: Shape, value: Any, path: str, found: list[Violation]) -> None:
     """Append the violations of ``value`` against ``shape`` at ``path`` to ``found``."""
     type_name = shape.type_name
+    if type_name == "blob":
+        _check_blob(shape, value, path, found)
+        return
     if not _has_type(type_name, value):
-        found.append(
-            Violation(
-                path,
-                Constraint.TYPE,
-                f"expected {_JSON_TYPE.get(type_name, type_name)}, got {type(value).__name__}",
-            )
-        )
+        found.append(_wrong_type(type_name, value, path))
         return
     if isinstance(shape, StructureShape):
         _check_structure(shape, value, path, found)
@@ -72,9 +69,20 @@ def check_value(shape: Shape, value: Any, path: str, found: list[Violation]) -> 
         _check_string(shape, value, path, found)
     elif type_name in ("integer", "long", "float", "double"):
         _check_bounds(shape, value, path, found, _VALUE)
-    elif type_name == "blob" and isinstance(value, (str, bytes)):
-        size = len(value) if isinstance(value, bytes) else len(_b64decode(value) or b"")
-        _check_bounds(shape, size, path, found, _LENGTH)
+
+
+def _wrong_type(type_name: str, value: Any, path: str) -> Violation:
+    expected = _JSON_TYPE.get(type_name, type_name)
+    return Violation(path, Constraint.TYPE, f"expected {expected}, got {type(value).__name__}")
+
+
+def _check_blob(shape: Shape, value: Any, path: str, found: list[Violation]) -> None:
+    """Bytes, or base64 text on the wire: decoded once, as it may be megabytes long."""
+    data = _b64decode(value) if isinstance(value, str) else value
+    if not isinstance(data, bytes):
+        found.append(_wrong_type("blob", value, path))
+        return
+    _check_bounds(shape, len(data), path, found, _LENGTH)
 
 
 def _has_type(type_name: str, value: Any) -> bool:
@@ -92,10 +100,6 @@ def _has_type(type_name: str, value: Any) -> bool:
         if type_name == "timestamp" and isinstance(value, datetime.datetime):
             return True
         return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if type_name == "blob":
-        return isinstance(value, bytes) or (
-            isinstance(value, str) and _b64decode(value) is not None
-        )
     return True  # document: any JSON value
 
 

@@ -22,6 +22,7 @@ from typing import Literal, TypeVar
 from hypothesis import strategies as st
 
 from .pools import drawn_from
+from .sizes import TILE_ABOVE, size_ranges, tiled
 
 # ECMA-262 WhiteSpace and LineTerminator code points (what \s matches there).
 ECMA_SPACE = (
@@ -144,11 +145,13 @@ _SIMPLE = re.compile(
     r"(?P<quant>[+*]|\{(?P<lo>\d+)(?:(?P<comma>,)(?P<hi>\d*))?\})$"
 )
 _ALPHABET_LIMIT = 4096
-_TILE_ABOVE = 64
 
 
+@functools.cache
 def _alphabet(char_re: re.Pattern[str]) -> st.SearchStrategy[str] | None:
-    """A strategy of single characters matching ``char_re``, or None if none exist."""
+    """A strategy of single characters matching ``char_re``, or None if none exist.
+    Cached: probing twelve thousand characters cost milliseconds per string member, and
+    deep inputs (an RCS message) have thousands of them."""
     if all(char_re.fullmatch(c) for c in _BROAD_SAMPLES):
         excluded = _unmatched(char_re.pattern)
         if excluded is not None:
@@ -245,11 +248,15 @@ class Pattern:
                     return c * n
         return None
 
+    @functools.cache  # noqa: B019 - patterns live as long as the process, by design
     def matching(self, min_len: int, max_len: int | None) -> st.SearchStrategy[str]:
         """Strings with a length in [min_len, max_len] that satisfy the pattern.
 
         Both the tight form (the whole string matches) and the unanchored form (a match
         padded on either side) are produced, so servers that anchor patterns are caught.
+        Cached: a model uses one string shape in many places (an RCS message has a dozen
+        media URLs), and each new ``from_regex`` parses and builds its pattern again on
+        its first draw.
         """
         simple = self.simple
         if simple is not None:
@@ -265,6 +272,7 @@ class Pattern:
         )
         return _padded(core, min_len, max_len, self)
 
+    @functools.cache  # noqa: B019
     def violating(self, min_len: int, max_len: int | None) -> st.SearchStrategy[str]:
         """Strings with a length in [min_len, max_len] that contain no match at all."""
         simple = self.simple
@@ -317,7 +325,8 @@ def _itself(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T]:
 def sized_text(
     alphabet: st.SearchStrategy[str], min_size: int, max_size: int | None
 ) -> st.SearchStrategy[str]:
-    """Text with deliberate boundary sizes: exactly min, exactly max, and in between.
+    """Text with deliberate boundary sizes: exactly min, exactly max (at most
+    ``sizes.LARGEST_DRAWN``), and in between (``sizes.size_ranges``).
 
     Long exact sizes are made by tiling a short text: Hypothesis draws each character as
     a choice and cannot draw thousands of them.
@@ -337,26 +346,16 @@ class _Sized:
 def _sized_options(
     alphabet: st.SearchStrategy[str], min_size: int, max_size: int | None
 ) -> list[_Sized]:
-    small_hi = min_size + 12 if max_size is None else min(max_size, min_size + 12)
-    options = [_Sized(_text(alphabet, min_size, small_hi), min_size, small_hi)]
-    if min_size > 0 or max_size == 0:
-        options.append(_Sized(_text(alphabet, min_size, min_size), min_size, min_size))
-    if max_size is not None and max_size > small_hi:
-        options.append(_Sized(_text(alphabet, max_size, max_size), max_size, max_size))
-    return options
+    return [_Sized(_text(alphabet, lo, hi), lo, hi) for lo, hi in size_ranges(min_size, max_size)]
 
 
 def _text(alphabet: st.SearchStrategy[str], lo: int, hi: int) -> st.SearchStrategy[str]:
-    if hi <= _TILE_ABOVE:
+    if hi <= TILE_ABOVE:
         return st.text(alphabet, min_size=lo, max_size=hi)
     tile = st.text(alphabet, min_size=1, max_size=8)
     if lo == hi:  # an exact size: no need to draw the size (and a tuple) every time
-        return tile.map(functools.partial(_tiled, size=lo))
-    return st.tuples(tile, st.integers(lo, hi)).map(lambda t: _tiled(t[0], t[1]))
-
-
-def _tiled(tile: str, size: int) -> str:
-    return (tile * (size // len(tile) + 1))[:size]
+        return tile.map(functools.partial(tiled, size=lo))
+    return st.tuples(tile, st.integers(lo, hi)).map(lambda t: tiled(t[0], t[1]))
 
 
 def _padded(

@@ -8,10 +8,10 @@ domain layer can override the strategy of any member.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import functools
 import itertools
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,10 +27,12 @@ from .limits import (
     accepts,
     canonical,
 )
-from .model import enum_values, is_union
+from .model import enum_values, is_union, value_count
+from .oracle import check_value
 from .paths import item_path, member_path
 from .patterns import ANY_CHARACTER, LINE_TERMINATORS, choose, compile_pattern, sized_text
-from .pools import drawn_from, weighted_pool
+from .pools import copied, drawn_from, weighted_pool
+from .sizes import sized_blobs
 
 Strategy = st.SearchStrategy[Any]
 # A list this long (or a string, in a "lean" element) is a boundary case of its own.
@@ -50,8 +52,9 @@ class ValueCompiler:
     a member, keyed by path template. ``limits`` (service limits by path template, from
     ``strategies.limits``) keeps the values of those members within them: lists no longer
     than the service's maximum, unique items, strings of the allowed characters without
-    a forbidden prefix. ``lean`` keeps strings and lists at their smallest
-    legal sizes, for elements of deliberately full lists.
+    a forbidden prefix. ``lean`` keeps strings, blobs and lists at their smallest
+    legal sizes and structures to their required members, for elements of deliberately
+    full lists and the members that an invalid input needs on the way to its defect.
     """
 
     wire: bool = False
@@ -99,8 +102,9 @@ class ValueCompiler:
             return moments.map(lambda d: d.timestamp()) if self.wire else moments
         if kind == "blob":
             lo, hi = shape.metadata.get("min", 0), shape.metadata.get("max")
-            data = st.binary(min_size=lo, max_size=hi if hi is not None else lo + 32)
-            return data.map(lambda b: base64.b64encode(b).decode()) if self.wire else data
+            if self.lean:
+                hi = lo + 2 if hi is None else min(hi, lo + 2)
+            return sized_blobs(lo, hi, wire=self.wire)
         return st.one_of(
             st.none(), st.booleans(), st.integers(), st.text(ANY_CHARACTER)
         )  # document
@@ -173,7 +177,7 @@ class ValueCompiler:
         }
         optional = (
             {}
-            if too_deep
+            if too_deep or self.lean
             else {
                 name: self.compile(member, member_path(path, name))
                 for name, member in shape.members.items()
@@ -199,7 +203,7 @@ class ValueCompiler:
         ]
         if hi is not None and hi > small_hi:
             full = self.lean_copy().compile(_element_shape(shape), element_path)
-            options.append(st.lists(full, min_size=hi, max_size=hi))
+            options.append(long_lists(full, hi, hi))
         return choose(options)
 
     def _limited_lists(
@@ -221,6 +225,11 @@ class ValueCompiler:
                     raise ValueError(f"{limit} leaves no list the model's {shape.name} allows")
                 hi = limit.maximum if hi is None else min(hi, limit.maximum)
         unique = any(isinstance(limit, UniqueItems) for limit in limits)
+        distinct = value_count(_element_shape(shape)) if unique else None
+        if distinct is not None:  # unique items of an enum: at most one of each member
+            if distinct < lo:
+                raise ValueError(f"{shape.name} needs {lo} unique items of {distinct} values")
+            hi = distinct if hi is None else min(hi, distinct)
         other = [limit for limit in limits if not isinstance(limit, (MaxItems, UniqueItems))]
 
         def lists(items: Strategy, least: int, most: int) -> Strategy:
@@ -242,14 +251,104 @@ class ValueCompiler:
         return choose(options)
 
     def _map(self, shape: MapShape, path: str, too_deep: bool) -> Strategy:
+        """Maps of a few entries (exactly the minimum when lean or too deep); never more
+        entries than the key shape has distinct values (two enum keys, max 10)."""
         lo = shape.metadata.get("min", 0)
         hi = shape.metadata.get("max")
+        keys_count = value_count(shape.key)
+        if keys_count is not None:
+            if keys_count < lo:
+                raise ValueError(f"{shape.name} needs {lo} keys; {shape.key.name} has {keys_count}")
+            hi = keys_count if hi is None else min(hi, keys_count)
         small_hi = lo if too_deep or self.lean else lo + SMALL_EXTRA
         if hi is not None:
             small_hi = min(hi, small_hi)
         keys = self.string(shape.key)
         values = self.compile(shape.value, member_path(path, "*"))
         return st.dictionaries(keys, values, min_size=lo, max_size=small_hi)
+
+
+# Collections longer than this repeat a few drawn items (``long_lists``, ``long_maps``).
+DRAWN_ITEMS = 4
+
+
+def long_lists(element: Strategy, lo: int, hi: int) -> Strategy:
+    """Lists of ``lo`` to ``hi`` items; a long one repeats a few drawn items (each a
+    copy): drawing the 200 tags of a full tag list one by one cost about three thousand
+    choices, most of an example's time. The size is the boundary being tested. Only
+    where the model puts no uniqueness on the items: repeats are legal there."""
+    if lo <= DRAWN_ITEMS:
+        return st.lists(element, min_size=lo, max_size=hi)
+    drawn = st.lists(element, min_size=1, max_size=DRAWN_ITEMS)
+    if lo == hi:
+        return drawn.map(functools.partial(_cycled, size=lo))
+    return st.tuples(drawn, st.integers(lo, hi)).map(lambda t: _cycled(t[0], t[1]))
+
+
+def _cycled(items: list[Any], size: int) -> list[Any]:
+    return [copied(items[i % len(items)]) for i in range(size)]
+
+
+def long_maps(keys: Strategy, values: Strategy, key_shape: Shape, lo: int, hi: int) -> Strategy:
+    """Maps of ``lo`` to ``hi`` entries; a long one takes its keys from a run of
+    enumerated distinct keys (``distinct_strings``) and repeats a few drawn values: the
+    301 entries of an over-full country map took ten thousand choices an example.
+    Where no keys can be enumerated, every entry is drawn."""
+    pool = distinct_strings(key_shape, hi + _EXTRA_KEYS) if lo > DRAWN_ITEMS else None
+    if pool is None or len(pool) < hi:
+        return st.dictionaries(keys, values, min_size=lo, max_size=hi)
+    return st.tuples(
+        st.lists(values, min_size=1, max_size=DRAWN_ITEMS),
+        st.integers(0, len(pool) - 1),
+        st.integers(lo, hi),
+    ).map(functools.partial(_entries, pool))
+
+
+def _entries(pool: list[str], drawn: tuple[list[Any], int, int]) -> dict[str, Any]:
+    """``size`` entries: keys from ``pool`` (cyclically, from ``start``), drawn values
+    repeated."""
+    values, start, size = drawn
+    keys = (pool[(start + i) % len(pool)] for i in range(size))
+    return {key: copied(values[i % len(values)]) for i, key in enumerate(keys)}
+
+
+# Enumerated keys beyond the ones asked for, so that runs of them differ.
+_EXTRA_KEYS = 64
+# Characters that enumerated keys are made of, the readable ones first.
+_KEY_CHARACTERS = string.ascii_letters + string.digits + string.punctuation + " "
+
+
+def distinct_strings(shape: Shape, count: int) -> list[str] | None:
+    """Up to ``count`` distinct valid values of a string ``shape``, enumerated, not
+    drawn: its enum, or the shortest strings of readable characters that its pattern's
+    one repeated class matches (a run of them long enough matches it anywhere). None
+    for another pattern. Each is checked against the model."""
+    enum = enum_values(shape)
+    if enum:
+        return enum[:count]
+    meta = shape.metadata
+    lo, hi = meta.get("min", 0), meta.get("max")
+    least, chars = 0, _KEY_CHARACTERS
+    if "pattern" in meta:
+        simple = compile_pattern(meta["pattern"]).simple
+        if simple is None:
+            return None
+        atom, least, _ = simple
+        chars = "".join(c for c in _KEY_CHARACTERS if atom.fullmatch(c))
+    if not chars:
+        return None
+    found: list[str] = []
+    size = max(lo, least, 1)
+    while len(found) < count and (hi is None or size <= hi):
+        runs = itertools.product(chars, repeat=size)
+        found += ["".join(run) for run in itertools.islice(runs, count - len(found))]
+        size += 1
+    problems: list[Any] = []
+    for value in found:
+        check_value(shape, value, shape.name, problems)
+    if problems:
+        raise ValueError(f"enumerated values of {shape.name} break the model: {problems[:3]}")
+    return found
 
 
 _ENUMERATED_LISTS = 1024
