@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .command import suite_command
+from .coverage import headline
 from .invariants import LEVELS
 from .results import validate_report, verdict, write_report_files
 from .targets import TargetError, embedded
@@ -74,7 +75,9 @@ def run_suite(directory: Path, seed: int, profile: str | None, *args: str) -> di
             f"the suite ended with status {done.returncode}:\n{done.stdout[-3000:]}"
             f"{done.stderr[-3000:]}"
         )
-    keep = tuple(f"  {word}" for word in (*LEVELS, "NOTE", "verdict", "seed", "stats"))
+    keep = tuple(
+        f"  {word}" for word in (*LEVELS, "NOTE", "verdict", "operations", "seed", "stats")
+    )
     for line in summary[1].splitlines():
         if line.startswith(keep):
             print(line)
@@ -146,6 +149,17 @@ def matrix_markdown(published: Sequence[Published], seed: int, profile: str | No
             f"![{shown}]({p.name}/badge.svg) | "
             f"[report.html]({p.name}/report.html), [report.json]({p.name}/report.json) |"
         )
+    lines += [
+        "",
+        "The whole service (the model-level tier, OPS-* checks, over every operation of the",
+        "model; each report's `coverage` and its page's Operations section have the matrix):",
+        "",
+        *(
+            f"- {p.name}: {headline(p.report['coverage']['totals'])}"
+            for p in published
+            if isinstance(p.report.get("coverage"), dict)
+        ),
+    ]
     lines += [
         "",
         "## Compatibility matrix",
