@@ -206,7 +206,7 @@ def test_a_bad_endpoint_value_is_a_usage_error(pytester: pytest.Pytester) -> Non
 
 
 def test_the_report_path_is_printed(pytester: pytest.Pytester) -> None:
-    result, _ = run_suite(pytester, "-k", "content_type")
+    result, _ = run_suite(pytester, "-k", "test_content_type")
     result.stdout.fnmatch_lines([f"*report: {Path(pytester.path, 'report', 'report.json')}*"])
 
 

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from conformance.operations import catalogue
 from conformance.targets import TargetError, check_reachable, describe, embedded
 
 from .test_suite_end_to_end import run_suite, statuses
@@ -76,9 +77,13 @@ def test_the_moto_verdict_is_one_command_away(pytester: pytest.Pytester) -> None
     assert result.ret == 1, out[-3000:]
     assert report["target"] == {"endpoint": "moto", "kind": "moto"}
     assert statuses(report) == dict.fromkeys(
-        ["PROTO-CONTENT-TYPE", "RPN-SIMULATOR", "ERR-SDK-READABLE"], "unimplemented"
+        ["PROTO-CONTENT-TYPE", "RPN-SIMULATOR", "ERR-SDK-READABLE", "OPS-CONTENT-TYPE"],
+        "unimplemented",
     )
-    assert report["stats"]["requests"] == 2 and report["stats"]["examples"] == 0
+    # two answers for RequestPhoneNumber, then one for each operation of the model
+    assert report["stats"]["requests"] == 2 + len(catalogue())
+    assert report["stats"]["examples"] == 0
+    assert report["coverage"]["totals"]["unimplemented"] == len(catalogue())
     assert "Traceback" not in out
     result.stdout.fnmatch_lines(
         [
