@@ -124,7 +124,8 @@ class ScriptedServer(_Listening):
             stack.callback(self.ended.release)  # after the socket is closed (LIFO)
             stack.enter_context(sock)
             stack.enter_context(reader)
-            self._conversation(sock, reader)
+            with contextlib.suppress(ConnectionResetError):  # the client cut the call
+                self._conversation(sock, reader)
 
     def _conversation(self, sock: socket.socket, reader: Any) -> None:
         while True:
