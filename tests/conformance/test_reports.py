@@ -146,7 +146,8 @@ def test_summary_lists_the_worst_failures_first_and_the_files_written(tmp_path: 
     assert [line.split()[1] for line in failed_lines] == [must_b, must_a, should]
     text = "\n".join(lines)
     assert (
-        f"DOES NOT CONFORM (3 invariants failed; partial: 4 of {len(load_registry())} invariants run)"
+        "DOES NOT CONFORM (3 invariants failed; "
+        f"partial: 4 of {len(load_registry())} invariants run)"
         in text
     )
     for name in REPORT_FILES:
@@ -418,7 +419,8 @@ def test_the_page_shows_verdict_matrix_failures_and_differences() -> None:
     report = full_report()
     page = Page(render_html(report))
     assert page.find("p", id="verdict") == [
-        f"DOES NOT CONFORM (1 invariant failed; partial: 3 of {len(load_registry())} invariants run)"
+        "DOES NOT CONFORM (1 invariant failed; "
+        f"partial: 3 of {len(load_registry())} invariants run)"
     ]
     for entry in report["invariants"]:
         cells = page.find("td", **{"data-level": entry["level"], "data-status": entry["status"]})
