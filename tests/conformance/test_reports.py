@@ -147,8 +147,7 @@ def test_summary_lists_the_worst_failures_first_and_the_files_written(tmp_path: 
     text = "\n".join(lines)
     assert (
         "DOES NOT CONFORM (3 invariants failed; "
-        f"partial: 4 of {len(load_registry())} invariants run)"
-        in text
+        f"partial: 4 of {len(load_registry())} invariants run)" in text
     )
     for name in REPORT_FILES:
         assert str(tmp_path / "out" / name) in text
