@@ -122,10 +122,11 @@ def verdict(
     if not not_run and not operations_left:
         return said
     run = sum(summary.values())
-    partial = f"partial: {run} of {_invariants(run + not_run)} run" if not_run else "partial"
+    parts = [f"{run} of {_invariants(run + not_run)} run"] if not_run else []
     if operations_left:
         ran = int(totals.get("operations", 0)) - operations_left
-        partial += f"; {ran} of {totals.get('operations')} operations run"
+        parts.append(f"{ran} of {totals.get('operations')} operations run")
+    partial = "partial: " + "; ".join(parts)
     return f"{said[:-1]}; {partial})" if said.endswith(")") else f"{said} ({partial})"
 
 

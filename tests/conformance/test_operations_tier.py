@@ -72,7 +72,12 @@ def test_the_matrix_counts_every_operation_and_a_partial_run_says_so() -> None:
     assert totals["not_run"] == len(names) - 3
     assert coverage.rows()[names[1]]["failed"] == ["OPS-OUTPUT"]
     said = verdict({"passed": 1, "failed": 0, "skipped": 0}, 0, coverage.to_dict())
-    assert said == f"CONFORMS (partial; 3 of {len(names)} operations run)"
+    assert said == f"CONFORMS (partial: 3 of {len(names)} operations run)"
+    said = verdict({"passed": 1, "failed": 1, "skipped": 0}, 2, coverage.to_dict())
+    assert said == (
+        f"DOES NOT CONFORM (1 invariant failed; partial: 2 of 4 invariants run; "
+        f"3 of {len(names)} operations run)"
+    )
 
 
 @pytest.mark.parametrize(
