@@ -99,13 +99,16 @@ def check_each(
     *,
     applies: Callable[[Outcome], bool] = answered,
     what: str = "an answer",
+    max_examples: int | None = None,
 ) -> None:
     """Send every input of each generated batch and ``check`` the answers to which the
     property ``applies``; numbers requested are released after each input. A property
-    that never applied is skipped (never reported as passed)."""
+    that never applied is skipped (never reported as passed). ``max_examples``: fewer
+    examples than the profile's."""
     seen = Seen(what)
+    fewer = {} if max_examples is None else {"max_examples": max_examples}
 
-    @network_property()
+    @network_property(**fewer)
     @given(batch=batches)
     def run(batch: Sequence[Any]) -> None:
         for value in batch:

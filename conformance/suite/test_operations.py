@@ -11,10 +11,11 @@ Fewer examples than the deep tier (``TIER_EXAMPLES``): this tier is about breadt
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 
 import strategies
@@ -28,10 +29,9 @@ from conformance.checks import (
 from conformance.client import Outcome
 from conformance.invariants import invariant, require
 from conformance.operations import catalogue
-from conformance.plugin import network_property
 from strategies.model import is_server_fault
 
-from ._support import MALFORMED, Seen
+from ._support import MALFORMED, check_each
 from ._tier import Tier
 
 OPERATIONS = tuple(catalogue())
@@ -71,20 +71,16 @@ def _each_answer(
 ) -> None:
     """Send each drawn body to ``operation``; ``check`` the answers ``applies`` accepts;
     skipped (never passed) when none did."""
-    seen = Seen(what)
-
-    @network_property(max_examples=_examples(examples))
-    @given(batch=bodies)
-    def run(batch: list[Any]) -> None:
-        for body in batch:
-            outcome = tier.send(operation, body)
-            hit = applies(outcome)
-            seen.saw(outcome, hit)
-            if hit:
-                check(body, outcome)
-
-    run()
-    seen.skip_if_vacuous()
+    send = functools.partial(tier.send, operation)
+    check_each(
+        tier.ledger,
+        bodies,
+        send,
+        check,
+        applies=applies,
+        what=what,
+        max_examples=_examples(examples),
+    )
 
 
 def _each_header_check(tier: Tier, operation: str, check: Any) -> None:
