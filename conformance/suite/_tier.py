@@ -25,8 +25,9 @@ class Tier:
     _served: dict[str, OperationNotServed | None] = field(default_factory=dict)
 
     def send(self, operation: str, body: Any) -> Outcome:
-        if self.reads_only and not catalogue()[operation].read_only:  # require_served first
-            raise OperationWithheld(f"{operation} is not sent to real AWS")
+        if self.reads_only and not catalogue()[operation].read_only:
+            # no operation name: pytest's -rs folds the same reasons into one line
+            raise OperationWithheld("writes or sends: not sent to real AWS (only reads are)")
         if self.ledger.tracks(operation):
             with self.ledger.scope():
                 return self.ledger.request_raw(body)
@@ -36,10 +37,7 @@ class Tier:
         """Raise OperationWithheld if the suite will not send ``operation`` here, and
         OperationNotServed if the endpoint's first answer to it (an empty body, which a
         serving endpoint refuses or answers) says it does not implement it. Asked once
-        per operation and process."""
-        if self.reads_only and not catalogue()[operation].read_only:
-            # no operation name: pytest's -rs folds the same reasons into one line
-            raise OperationWithheld("writes or sends: not sent to real AWS (only reads are)")
+        per operation and process. (``send`` withholds: the probe is its first call.)"""
         if operation not in self._served:
             outcome = self.send(operation, {})
             why = not_served(outcome)
