@@ -1,8 +1,9 @@
 """``python -m conformance cleanup --ledger FILE...``: release what a ledger still lists;
 ``python -m conformance publish``: regenerate the published reports (see ``publish``).
 
-A run writes every number it creates to its ledger at once and removes it on release;
-after a crash, this releases the rest (deletion protection cleared first). Real AWS is
+A run writes every number (and other resource) it creates to its ledger at once and
+removes it on release; after a crash, this releases or deletes the rest (deletion
+protection cleared first). Real AWS is
 signed with the environment's credentials; a local endpoint with the run's dummy key.
 """
 
@@ -34,16 +35,17 @@ def _credentials(record: dict[str, str]) -> Credentials | None:
 
 
 def cleanup(path: Path) -> int:
-    """Release the numbers ``path`` lists; returns how many are still held."""
+    """Release the numbers and delete the resources ``path`` lists; returns how many are
+    still held."""
     record = json.loads(path.read_text() or "{}")
-    numbers = record.get("numbers", [])
-    if not numbers:
+    held = len(record.get("numbers", [])) + len(record.get("resources", []))
+    if not held:
         print(f"{path}: nothing to release")
         return 0
     credentials = _credentials(record)
     if credentials is None:
-        print(f"{path}: no AWS credentials in the environment to release {len(numbers)} numbers")
-        return len(numbers)
+        print(f"{path}: no AWS credentials in the environment to release {held} resources")
+        return held
     client = EndpointClient(record["endpoint"], record["region"], credentials)
     try:
         book = Ledger(client, path)
@@ -52,7 +54,8 @@ def cleanup(path: Path) -> int:
     finally:
         client.close()
     print(
-        f"{path}: released {len(numbers) - len(left)} of {len(numbers)} numbers"
+        f"{path}: released {held - len(left)} of {held} "
+        + ("numbers" if not record.get("resources") else "numbers and other resources")
         + (f"; still held: {', '.join(left)}" if left else "")
     )
     return len(left)
@@ -61,7 +64,7 @@ def cleanup(path: Path) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m conformance")
     commands = parser.add_subparsers(dest="command", required=True)
-    clean = commands.add_parser("cleanup", help="release the numbers ledger files still list")
+    clean = commands.add_parser("cleanup", help="release what ledger files still list")
     clean.add_argument("--ledger", nargs="+", required=True, type=Path, metavar="FILE")
     publish.add_parser(commands)
     args = parser.parse_args(argv)

@@ -1,7 +1,9 @@
-"""Numbers the suite created, so that every one is released again.
+"""Numbers the suite created, so that every one is released again; and the other
+resources it created (the model-level tier's creations), so that each is deleted again.
 
-Each example releases what it requested (clearing deletion protection first), so a run
-leaves nothing behind and never meets a quota it caused itself. With a ledger file
+Each example releases what it requested (clearing deletion protection first), and
+undoes what else it created (``undo.undo_of``: the model's Delete* of the same noun), so
+a run leaves nothing behind and never meets a quota it caused itself. With a ledger file
 (always on for real AWS) every new number is written down at once, so a crash or
 Ctrl-C leaves a list that the next run, or ``python -m conformance cleanup``, releases.
 On real AWS a spend guard also refuses, before sending, any request that could lease a
@@ -22,6 +24,8 @@ import pytest
 from hypothesis import reject
 
 from .client import DUMMY_SECRET, EndpointClient, Outcome
+from .served import not_served
+from .undo import Undo, undo_of
 
 SIMULATOR = "SIMULATOR"
 # Refusals in a row after which a property is skipped on real AWS: were one generated
@@ -61,6 +65,8 @@ class Ledger:
         self.guard = guard
         self._ids: dict[str, None] = {}
         self._stuck: set[str] = set()  # held numbers a release_all could not release
+        self._undos: dict[str, Undo] = {}  # other resources created, by Undo.key
+        self._stuck_undos: set[str] = set()
         self.refused_in_a_row = 0  # by the spend guard, in the property running now
         self._lock = threading.Lock()
 
@@ -72,6 +78,7 @@ class Ledger:
             "endpoint": self.client.url,
             "region": self.client.region,
             "numbers": list(self._ids),
+            "resources": [undo.to_dict() for undo in self._undos.values()],
         }
         if self.client.credentials.secret_key == DUMMY_SECRET:  # not a secret: a test account
             record["dummy_access_key"] = self.client.credentials.access_key
@@ -89,10 +96,13 @@ class Ledger:
         record = json.loads(self.path.read_text() or "{}")
         if record.get("endpoint") != self.client.url or record.get("region") != self.client.region:
             return []
+        undos = [Undo.from_dict(r) for r in record.get("resources", [])]
         with self._lock:
             for number_id in record.get("numbers", []):
                 self._ids[number_id] = None
-        return list(record.get("numbers", []))
+            for undo in undos:
+                self._undos[undo.key] = undo
+        return list(record.get("numbers", [])) + [undo.describe() for undo in undos]
 
     # -- requesting ------------------------------------------------------------------
     def note(self, outcome: Outcome) -> None:
@@ -134,6 +144,21 @@ class Ledger:
         with self._lock:
             self._ids[number_id] = None
             self._save()
+
+    def note_created(self, operation: str, sent: Any, outcome: Outcome) -> None:
+        """Remember how to undo what a successful creation other than a number created
+        (nothing for an operation that creates nothing, or an answer that failed)."""
+        undo = undo_of(operation, sent, outcome.body) if outcome.ok else None
+        if undo is not None:
+            with self._lock:
+                self._undos[undo.key] = undo
+                self._save()
+
+    @property
+    def held(self) -> int:
+        """How many numbers and other resources the ledger still holds."""
+        with self._lock:
+            return len(self._ids) + len(self._undos)
 
     def tracks(self, operation: str) -> bool:
         """Does ``operation`` create what this ledger releases (other code sending it
@@ -188,15 +213,16 @@ class Ledger:
         )
 
     def release_all(self, everything: bool = False) -> list[str]:
-        """Release the numbers held; returns (and keeps listed) those still held.
+        """Undo the other resources held, then release the numbers held; returns (and
+        keeps listed) what is still held.
 
         A number one call could not release is tried again only when ``everything``
         is asked for (at the end of the run, and by ``cleanup``): against an endpoint
         that never releases, each example would otherwise try every number all the
         examples before it left, and the run would grow with the square of its length."""
+        left = self._undo_all(everything)
         with self._lock:
             ids = [i for i in self._ids if everything or i not in self._stuck]
-        left = []
         for number_id in ids:
             self.client.call(
                 "UpdatePhoneNumber",
@@ -213,6 +239,28 @@ class Ledger:
                 left.append(number_id)
                 with self._lock:
                     self._stuck.add(number_id)
+        return left
+
+    def _undo_all(self, everything: bool) -> list[str]:
+        """Undo the resources held (deletion protection cleared first); the same rule
+        as numbers for what one call could not undo. Returns what is still held."""
+        with self._lock:
+            undos = [u for k, u in self._undos.items() if everything or k not in self._stuck_undos]
+        left = []
+        for undo in undos:
+            if undo.unprotect is not None:
+                cleared = {**undo.body, "DeletionProtectionEnabled": False}
+                self.client.call_raw(undo.unprotect, cleared)
+            outcome = self.client.call_raw(undo.operation, undo.body)
+            gone = outcome.ok or outcome.error_code == "ResourceNotFoundException"
+            with self._lock:  # an endpoint without the undo operation: nothing can undo it
+                if gone or not_served(outcome) is not None:
+                    self._undos.pop(undo.key, None)
+                    self._stuck_undos.discard(undo.key)
+                    self._save()
+                else:
+                    left.append(undo.describe())
+                    self._stuck_undos.add(undo.key)
         return left
 
     @contextlib.contextmanager

@@ -36,6 +36,7 @@ from .plugin_fixtures import (
     conformance_ledger,
     conformance_settle_timeout,
     conformance_target,
+    conformance_write_guard,
     pytest_configure_node,
     pytest_unconfigure,
 )
@@ -50,6 +51,7 @@ from .plugin_options import (
     read_settle_timeout,
     read_shrink_budget,
     read_target,
+    read_write_families,
     suite_requested,
 )
 from .plugin_preflight import (
@@ -78,6 +80,7 @@ __all__ = [
     "conformance_ledger",
     "conformance_settle_timeout",
     "conformance_target",
+    "conformance_write_guard",
     "network_property",
     "network_settings",
     "pytest_addoption",
@@ -111,6 +114,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     target = read_target(config)
     STATE.other = read_other_target(config)
+    STATE.write_families = read_write_families(config, target, STATE.other)
     settle_timeout = read_settle_timeout(config, target)
     read_request_timeout(config)
     read_shrink_budget(config)

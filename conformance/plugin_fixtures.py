@@ -2,9 +2,10 @@
 
 Session fixtures ``conformance_target`` (reachable, an embedded one running),
 ``conformance_endpoint`` (a client of it, mirrored to ``--compare-to`` in parity mode),
-``conformance_ledger`` (the numbers the run holds) and ``conformance_settle_timeout``
-(``--settle-timeout`` in force); and, under xdist, one embedded reference the
-controller runs for all workers.
+``conformance_ledger`` (the numbers and resources the run holds),
+``conformance_write_guard`` (what is never sent to real AWS) and
+``conformance_settle_timeout`` (``--settle-timeout`` in force); and, under xdist, one
+embedded reference the controller runs for all workers.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .plugin_preflight import client_factory_error
 from .plugin_state import RESULTS, STATE
 from .targets import Target, TargetError, running
 from .transport import TransportError
+from .write_guard import WriteGuard
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -137,6 +139,18 @@ def conformance_ledger(
     if left:
         STATE.left_behind.extend(left)
         STATE.ledger_file = str(path) if path else None
+
+
+@pytest.fixture(scope="session")
+def conformance_write_guard(conformance_ledger: Ledger) -> WriteGuard:
+    """What is withheld from real AWS (the target, or the endpoint every request is
+    mirrored to): every write but the creations of ``--aws-write-families``. Nothing is
+    withheld elsewhere."""
+    return WriteGuard.for_run(
+        real_aws=conformance_ledger.guard is not None,
+        opted_in=STATE.write_families,
+        spend_guarded=conformance_ledger.tracks,
+    )
 
 
 def _other_ledger_file(config: pytest.Config) -> Path:

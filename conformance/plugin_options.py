@@ -52,6 +52,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="allow requests to a real AWS endpoint (refused otherwise)",
     )
     group.addoption(
+        "--aws-write-families",
+        metavar="FAMILY,...",
+        default=None,
+        help="on real AWS, the resource families (pool, opt-out-list, ...) whose creations "
+        "the model-level tier may send, each deleted again when its example ends; never a "
+        "message, a leased resource, or a change to what the account holds (default: reads "
+        "only)",
+    )
+    group.addoption(
         "--max-real-numbers",
         type=int,
         default=5,
@@ -162,6 +171,38 @@ def read_operation_patterns(config: pytest.Config) -> tuple[str | None, str | No
             f"{len(catalogue())} operations of the model"
         )
     return include, exclude
+
+
+def read_write_families(
+    config: pytest.Config, target: Target, other: Target | None
+) -> frozenset[str]:
+    """``--aws-write-families``: families of the model, and only where real AWS is the
+    target (every other endpoint gets every operation). Refused beside a real-AWS
+    ``--compare-to``: what is mirrored there is undone only through this endpoint's ids."""
+    from .write_guard import families
+
+    given = config.getoption("aws_write_families")
+    if given is None:
+        return frozenset()
+    names = {name.strip() for name in given.split(",") if name.strip()}
+    unknown = sorted(names - set(families()))
+    if not names or unknown:
+        raise pytest.UsageError(
+            f"--aws-write-families {given!r}: "
+            + ("no family given" if not names else "unknown: " + ", ".join(unknown))
+            + f"; the model's families: {', '.join(families())}"
+        )
+    if not target.is_aws:
+        raise pytest.UsageError(
+            "--aws-write-families applies to real AWS only (--endpoint aws --allow-real-aws); "
+            "any other endpoint gets every operation"
+        )
+    if other is not None and other.is_aws:
+        raise pytest.UsageError(
+            "--aws-write-families is refused beside a real-AWS --compare-to: what the "
+            "creations mirrored there made could not be deleted by its own ids"
+        )
+    return frozenset(names)
 
 
 def suite_requested(config: pytest.Config) -> bool:

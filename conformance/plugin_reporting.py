@@ -290,7 +290,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             else "(no ledger file was kept: give --conformance-ledger PATH to keep one)"
         )
         terminalreporter.write_line(
-            f"  WARNING: {len(STATE.left_behind)} numbers could not be released {advice}",
+            f"  WARNING: {len(STATE.left_behind)} numbers or other resources the run created "
+            f"could not be released {advice}",
             red=True,
         )
 

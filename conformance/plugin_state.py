@@ -34,6 +34,7 @@ class PluginState:
     left_behind: list[str] = field(default_factory=list)
     ledger_file: str | None = None
     other: Target | None = None  # --compare-to: the endpoint every request is mirrored to
+    write_families: frozenset[str] = frozenset()  # --aws-write-families
     differences: DifferenceLog = field(default_factory=DifferenceLog)
     recorder: Recorder | None = None  # --record
     shared: contextlib.ExitStack | None = None  # xdist controller: the workers' reference

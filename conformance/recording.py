@@ -33,6 +33,7 @@ from .ledger import Ledger
 from .parity import DifferenceLog, IdMap, compare, is_account_listing
 from .report_json import BYTES_KEY, is_bytes_form
 from .settle import DONE, SETTLES_TO, WAIT, Settler
+from .write_guard import WriteGuard
 
 FORMAT = 1
 _REQUEST_HEADERS = ("content-type", "x-amz-target")
@@ -196,6 +197,7 @@ class Replayed(NamedTuple):
     calls: int  # recorded calls sent again
     differing_calls: int  # of those, the ones answered otherwise than recorded
     differences: int  # what differed, summed over the calls (a call may differ in several)
+    withheld: int = 0  # recorded calls not sent: real AWS, and the call writes or costs
 
 
 def settling(outcome: Outcome) -> bool:
@@ -213,6 +215,7 @@ def replay(
     log: DifferenceLog,
     ledger: Ledger | None = None,
     settler: Settler | None = None,
+    guard: WriteGuard | None = None,
 ) -> Replayed:
     """Send the calls of one recording again, and count what answered otherwise.
 
@@ -221,16 +224,21 @@ def replay(
     (``settler``'s backoff and budget) until it has settled too, as the recorded run had
     waited for it.
 
-    On real AWS the ledger's spend guard skips any RequestPhoneNumber it would refuse
-    (not a SIMULATOR, or over the cap); every number created is noted in the ledger, so
-    it is released at the end even if the recording never released it.
+    On real AWS a recorded call the write ``guard`` withholds is not sent (a recording
+    made elsewhere may hold SendTextMessage), nor is a RequestPhoneNumber the ledger's
+    spend guard would refuse (not a SIMULATOR, or over the cap); both are counted as
+    withheld. Every number or other resource created is noted in the ledger, so it is
+    released at the end even if the recording never released it.
     """
     ids = IdMap()
-    replayed = differing = differences = 0
+    replayed = differing = differences = withheld = 0
     for entry in json.loads(path.read_text())["calls"]:
         sent = sent_of(entry)
         creates = sent.operation == "RequestPhoneNumber"
-        if creates and ledger is not None and ledger.guard and not ledger.guard.admit(sent.params):
+        spend = ledger.guard if ledger is not None else None
+        refused = creates and spend is not None and not spend.admit(sent.params)
+        if refused or (guard is not None and guard.withheld(sent.operation) is not None):
+            withheld += 1
             continue
         translated = ids.translate(sent.params)
         now = sent.send(client, translated)
@@ -239,6 +247,8 @@ def replay(
             now = settler.wait(functools.partial(_look, sent, client, translated)).value
         if creates and ledger is not None:
             ledger.note(now)
+        elif ledger is not None:
+            ledger.note_created(sent.operation, translated, now)
         if sent.operation == "ReleasePhoneNumber" and now.ok and ledger is not None:
             ledger.forget(now.body.get("PhoneNumberId") if isinstance(now.body, dict) else None)
         if now.ok and then.ok and not is_account_listing(sent.operation, sent.params):
@@ -248,7 +258,7 @@ def replay(
         replayed += 1
         differing += bool(found)
         differences += len(found)
-    return Replayed(replayed, differing, differences)
+    return Replayed(replayed, differing, differences, withheld)
 
 
 def _look(sent: Sent, client: EndpointClient, params: Any) -> tuple[str, Outcome]:

@@ -17,6 +17,7 @@ class RecordingResult:
     status: str = "passed"  # passed (all matched) | failed (some differed) | skipped
     calls: int = 0
     differing_calls: int = 0
+    withheld: int = 0  # recorded calls not sent (real AWS: writes, paid or message calls)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -24,6 +25,7 @@ class RecordingResult:
             "status": self.status,
             "calls": self.calls,
             "differing_calls": self.differing_calls,
+            "withheld": self.withheld,
         }
 
 
@@ -37,6 +39,7 @@ class ReplayTally:
         result = self.recordings.setdefault(name, RecordingResult(name))
         result.calls += (counts or {}).get("calls", 0)
         result.differing_calls += (counts or {}).get("differing_calls", 0)
+        result.withheld += (counts or {}).get("withheld", 0)
         if status == "failed" or (status == "skipped" and result.status == "passed"):
             result.status = status
 
@@ -47,6 +50,10 @@ class ReplayTally:
     @property
     def differing_calls(self) -> int:
         return sum(r.differing_calls for r in self.recordings.values())
+
+    @property
+    def withheld(self) -> int:
+        return sum(r.withheld for r in self.recordings.values())
 
     def summary(self) -> dict[str, int]:
         """The recordings by outcome (report.json's ``summary`` of a replay)."""
@@ -60,5 +67,6 @@ class ReplayTally:
             "directory": self.directory,
             "calls": self.calls,
             "differing_calls": self.differing_calls,
+            "withheld": self.withheld,
             "recordings": [self.recordings[n].to_dict() for n in sorted(self.recordings)],
         }

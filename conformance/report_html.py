@@ -297,7 +297,14 @@ def _replay(replay: Any) -> list[str]:
         '<section id="replay"><h2>Replay</h2>',
         f'<p class="muted">The calls recorded in <code>{esc(replay.get("directory"))}</code>, '
         f"sent again in order: {esc(replay.get('calls'))} calls, "
-        f"{esc(replay.get('differing_calls'))} answered otherwise than recorded.</p>",
+        f"{esc(replay.get('differing_calls'))} answered otherwise than recorded"
+        + (
+            f"; {esc(replay.get('withheld'))} not sent to real AWS (writes, paid or "
+            "message-sending calls)"
+            if replay.get("withheld")
+            else ""
+        )
+        + ".</p>",
         "<table><thead><tr><th>recording</th><th>status</th><th>calls replayed</th>"
         "<th>calls that differed</th></tr></thead><tbody>",
     ]

@@ -387,6 +387,11 @@ class RunResults:
             f"  recordings: {len(replay.recordings)} ({summary['passed']} matched, "
             f"{summary['failed']} differed, {summary['skipped']} skipped)"
         )
+        if replay.withheld:
+            lines.append(
+                f"  withheld: {replay.withheld} recorded calls not sent to real AWS (writes, "
+                "paid or message-sending calls; see --aws-write-families)"
+            )
         lines.append(f"  verdict: {replay_verdict(replay.to_dict())}")
         if self.differences:
             count = len(self.differences)

@@ -11,6 +11,7 @@ from conformance.ledger import Ledger
 from conformance.plugin import replay_log, replay_properties
 from conformance.recording import recordings, replay
 from conformance.settle import Settler
+from conformance.write_guard import WriteGuard
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -24,15 +25,21 @@ def test_replay(
     conformance_endpoint: EndpointClient,
     conformance_ledger: Ledger,
     conformance_settle_timeout: float,
+    conformance_write_guard: WriteGuard,
     request: pytest.FixtureRequest,
 ) -> None:
     log = replay_log()
     settler = Settler(conformance_settle_timeout)
-    done = replay(recording, conformance_endpoint, log, conformance_ledger, settler)
+    done = replay(
+        recording, conformance_endpoint, log, conformance_ledger, settler, conformance_write_guard
+    )
     request.node.user_properties.extend(replay_properties(recording.stem, done._asdict()))
     conformance_ledger.release_all()
     if done.calls == 0:
-        pytest.skip(f"nothing of {recording.name} could be replayed here")
+        pytest.skip(
+            f"nothing of {recording.name} could be replayed here"
+            + (f" ({done.withheld} calls withheld from real AWS)" if done.withheld else "")
+        )
     assert done.differing_calls == 0, (
         f"{done.differing_calls} of {done.calls} replayed calls of {recording.name} answered "
         f"otherwise than recorded ({done.differences} differences)"

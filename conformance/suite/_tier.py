@@ -8,30 +8,33 @@ from typing import Any
 
 from conformance.client import EndpointClient, Outcome
 from conformance.ledger import Ledger
-from conformance.operations import catalogue
 from conformance.served import OperationNotServed, OperationWithheld, not_served
+from conformance.write_guard import WriteGuard
 
 
 @dataclass
 class Tier:
-    """Sends the tier's bodies. ``reads_only`` (real AWS): an operation that is not a
-    read (``operations.READ_VERBS``) is never sent, whatever the body; the check is not
-    run on it. What the ledger tracks (requested numbers) goes through it, so it is
-    released like the deep tier's."""
+    """Sends the tier's bodies. An operation the ``guard`` withholds (on real AWS: every
+    write but the creations of the families opted in) is never sent, whatever the body;
+    the check is not run on it. What the ledger tracks (requested numbers) goes through
+    it, so it is released like the deep tier's; any other creation is noted in it, so it
+    is undone when the example ends."""
 
     endpoint: EndpointClient
     ledger: Ledger
-    reads_only: bool
+    guard: WriteGuard
     _served: dict[str, OperationNotServed | None] = field(default_factory=dict)
 
     def send(self, operation: str, body: Any) -> Outcome:
-        if self.reads_only and not catalogue()[operation].read_only:
-            # no operation name: pytest's -rs folds the same reasons into one line
-            raise OperationWithheld("writes or sends: not sent to real AWS (only reads are)")
+        reason = self.guard.withheld(operation)
+        if reason is not None:
+            raise OperationWithheld(reason)
         if self.ledger.tracks(operation):
             with self.ledger.scope():
                 return self.ledger.request_raw(body)
-        return self.endpoint.call_raw(operation, body)
+        outcome = self.endpoint.call_raw(operation, body)
+        self.ledger.note_created(operation, body, outcome)
+        return outcome
 
     def require_served(self, operation: str) -> None:
         """Raise OperationWithheld if the suite will not send ``operation`` here, and
@@ -39,7 +42,8 @@ class Tier:
         serving endpoint refuses or answers) says it does not implement it. Asked once
         per operation and process. (``send`` withholds: the probe is its first call.)"""
         if operation not in self._served:
-            outcome = self.send(operation, {})
+            with self.ledger.scope():  # an empty body may create (CreateProtectConfiguration)
+                outcome = self.send(operation, {})
             why = not_served(outcome)
             self._served[operation] = (
                 None if why is None else OperationNotServed(operation, why, outcome)

@@ -10,6 +10,7 @@ from conformance.ledger import Ledger
 from conformance.operations import selected
 from conformance.served import OperationNotServed, not_served
 from conformance.settle import Settler
+from conformance.write_guard import WriteGuard
 
 from ._support import OPERATION, SIMULATOR_REQUEST
 from ._tier import Tier
@@ -66,9 +67,9 @@ def _served(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(scope="session")
-def tier(endpoint: EndpointClient, ledger: Ledger) -> Tier:
-    """The model-level tier's sender; on real AWS (the spend guard is on) reads only."""
-    return Tier(endpoint, ledger, reads_only=ledger.guard is not None)
+def tier(endpoint: EndpointClient, ledger: Ledger, conformance_write_guard: WriteGuard) -> Tier:
+    """The model-level tier's sender; on real AWS, reads and the creations opted in."""
+    return Tier(endpoint, ledger, conformance_write_guard)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

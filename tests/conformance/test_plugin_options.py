@@ -51,6 +51,7 @@ FIXTURES = {
     "conformance_endpoint",
     "conformance_ledger",
     "conformance_settle_timeout",
+    "conformance_write_guard",
 }
 
 

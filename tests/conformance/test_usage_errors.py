@@ -80,6 +80,8 @@ CASES = [
     ("replay-empty", ["--replay", "{tmp}/empty"], "--replay"),
     ("profile-unknown", ["--hypothesis-profile=no_such_profile"], "--hypothesis-profile"),
     ("record-and-replay", ["--record", "{tmp}/r", "--replay", "{tmp}/empty"], "--record"),
+    ("write-family-unknown", ["--aws-write-families", "pools"], "--aws-write-families"),
+    ("write-family-not-aws", ["--aws-write-families", "pool"], "--aws-write-families"),
 ]
 
 
