@@ -13,11 +13,14 @@ same either way (a seeded property draws from ``Random(seed)``, as a forced seed
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar, cast
 
 from hypothesis import HealthCheck, Phase, core, seed, settings
 
+from .ledger import SpendCapReached
 from .plugin_state import STATE
 
 settings.register_profile("quick", max_examples=20)
@@ -52,14 +55,32 @@ def _phases() -> tuple[Phase, ...]:
 
 def network_property(**overrides: Any) -> Callable[[T], T]:
     """The decorator above a property's ``@given``: ``network_settings(**overrides)``
-    and the run's seed."""
+    and the run's seed; on real AWS, the property ends where the spend guard stops it
+    (``ledger.SpendCapReached``)."""
 
     def apply(test: T) -> T:
         # in this order: @seed also sets database=None, which the settings then replace
-        applied: T = network_settings(**overrides)(repeatable(test))
-        return applied
+        applied = cast(Callable[..., Any], network_settings(**overrides)(repeatable(test)))
+
+        @functools.wraps(applied)
+        def stopping(*args: Any, **kwargs: Any) -> Any:
+            with until_spent():
+                return applied(*args, **kwargs)
+
+        return cast(T, stopping)
 
     return apply
+
+
+@contextlib.contextmanager
+def until_spent() -> Iterator[None]:
+    """Around a property's run (``network_property`` puts it there; a state machine's
+    run needs it written out): on real AWS, where the spend guard stops the property
+    (``ledger.SpendCapReached``), it ends, standing on the examples it sent."""
+    try:
+        yield
+    except SpendCapReached as stop:
+        STATE.examples += stop.examples  # Hypothesis reports no statistics of a stopped run
 
 
 def repeatable(test: T) -> T:

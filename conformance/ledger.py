@@ -16,41 +16,97 @@ import contextlib
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from _pytest.outcomes import Skipped
 from hypothesis import reject
+from hypothesis.control import current_build_context
+from hypothesis.errors import InvalidArgument
 
 from .client import DUMMY_SECRET, EndpointClient, Outcome
 from .served import not_served
 from .undo import Undo, undo_of
 
 SIMULATOR = "SIMULATOR"
+T = TypeVar("T")
 # Refusals in a row after which a property is skipped on real AWS: were one generated
 # input in ten admissible, 50 refusals in a row would happen in 0.5 % of properties.
 GIVE_UP_AFTER = 50
+# Numbers one property may create on real AWS (SpendGuard).
+PER_PROPERTY = 2
+
+
+class SpendCapReached(Skipped):
+    """The spend guard refuses every further request of the running property (past
+    ``--max-real-numbers``), after it let ``admitted`` through: the property ends, and
+    stands on what was sent. Raised inside Hypothesis' test function (a skip to it, so
+    it stops at once) and caught by ``network_property``; never reaches pytest."""
+
+    def __init__(self, examples: int) -> None:
+        super().__init__(f"the spend guard let {examples} examples through, then refused the rest")
+        self.examples = examples  # that sent something: Hypothesis reports no statistics
+
+
+def is_simulator(body: Any) -> bool:
+    """Is ``body`` a request for a SIMULATOR number (the only kind sent to real AWS)?"""
+    return isinstance(body, dict) and body.get("NumberType") == SIMULATOR
+
+
+def _current_example() -> object:
+    """Hypothesis' build context of the example running now (None outside one)."""
+    try:
+        return current_build_context()
+    except InvalidArgument:
+        return None
 
 
 class SpendGuard:
-    """Refuses RequestPhoneNumber bodies that could cost money, and any once ``limit``
-    numbers were created (per process: each xdist worker has its own guard)."""
+    """Refuses RequestPhoneNumber bodies that could cost money, any once ``limit``
+    numbers were created (per process: each xdist worker has its own guard), and, with
+    ``per_property`` (the suite's properties: ``PER_PROPERTY``), any of a property that
+    created that many already: two real answers show what a simulator answer looks
+    like, and the rest of a small budget goes to the other invariants instead of the
+    first one to run."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, per_property: int | None = None) -> None:
         self.limit = limit
+        self.per_property = per_property
         self.created = 0
+        self.created_in_property = 0
         self._lock = threading.Lock()
 
+    @property
+    def spent(self) -> bool:
+        """Were all ``limit`` numbers created?"""
+        with self._lock:
+            return self.created >= self.limit
+
+    def spent_reason(self) -> str:
+        """Why a property that sent nothing was skipped, once the cap was reached."""
+        return (
+            f"on real AWS the run's {self.limit} SIMULATOR numbers (--max-real-numbers) were "
+            "spent before this property sent anything; each invariant that needs a number "
+            f"spends at most {self.per_property or self.limit}"
+        )
+
     def admit(self, body: Any) -> bool:
-        if not isinstance(body, dict) or body.get("NumberType") != SIMULATOR:
+        if not is_simulator(body):
             return False
         with self._lock:
-            return self.created < self.limit
+            share = self.per_property is None or self.created_in_property < self.per_property
+            return self.created < self.limit and share
+
+    def new_property(self) -> None:
+        with self._lock:
+            self.created_in_property = 0
 
     def count(self) -> None:
         with self._lock:
             self.created += 1
+            self.created_in_property += 1
 
 
 class Ledger:
@@ -68,6 +124,8 @@ class Ledger:
         self._undos: dict[str, Undo] = {}  # other resources created, by Undo.key
         self._stuck_undos: set[str] = set()
         self.refused_in_a_row = 0  # by the spend guard, in the property running now
+        self.admitted = 0  # examples the spend guard let a request of through, this property
+        self._example: object = None  # Hypothesis' build context of the last one
         self._lock = threading.Lock()
 
     # -- the file ------------------------------------------------------------------
@@ -121,22 +179,49 @@ class Ledger:
         """Whether the spend guard would let ``body`` through (always, off real AWS)."""
         return self.guard is None or self.guard.admit(body)
 
+    def new_property(self) -> None:
+        """The spend guard's counts start afresh for each property."""
+        self.refused_in_a_row = self.admitted = 0
+        self._example = None
+        if self.guard is not None:
+            self.guard.new_property()
+
     def admit(self, body: Any) -> None:
-        """Reject the current example (never sent) if the spend guard refuses ``body``;
-        skip the property once the guard refused ``GIVE_UP_AFTER`` in a row (past the
-        cap on real numbers it refuses them all, and Hypothesis would go on generating
-        examples to throw away for as long as its limits allow)."""
+        """Reject the current example (never sent) if the spend guard refuses ``body``.
+        Once it refused ``GIVE_UP_AFTER`` in a row (past the cap on real numbers it
+        refuses them all, and Hypothesis would go on generating examples to throw away
+        for as long as its limits allow), end the property: skipped if the guard let
+        nothing of it through, else as it stands (``SpendCapReached``), its verdict that
+        of the requests it sent."""
         if self.allows(body):
             self.refused_in_a_row = 0
+            example = _current_example()  # None in another thread: the example's own counts
+            if example is not None and example is not self._example:
+                self._example = example
+                self.admitted += 1
             return
         self.refused_in_a_row += 1
         if self.refused_in_a_row >= GIVE_UP_AFTER:
             self.refused_in_a_row = 0
+            if self.admitted:
+                raise SpendCapReached(self.admitted)
+            if self.guard is not None and self.guard.spent:
+                pytest.skip(self.guard.spent_reason())
             pytest.skip(
                 f"on real AWS the spend guard refused {GIVE_UP_AFTER} requests of this "
                 "property in a row (only SIMULATOR numbers, at most --max-real-numbers)"
             )
         reject()  # not a SIMULATOR request, or the cap on real numbers is reached
+
+    def sendable(self, bodies: Iterable[T], key: Callable[[T], Any] = lambda body: body) -> list[T]:
+        """The bodies of an example the spend guard lets through (all of them, off real
+        AWS): a body it refuses is dropped, not the whole example; an example it lets
+        nothing of through is rejected as ``admit`` rejects. ``key``: the body of an item."""
+        items = list(bodies)
+        kept = [item for item in items if self.allows(key(item))]
+        if items and not kept:
+            self.admit(key(items[0]))  # rejects the example, or ends the property
+        return kept
 
     def adopt(self, number_id: str) -> None:
         """Hold a number the run did not knowingly create (a hidden second number

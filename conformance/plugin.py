@@ -29,6 +29,7 @@ from .hypothesis_settings import (
     network_settings,
     repeatable,
     take_over_the_seed,
+    until_spent,
 )
 from .interrupts import checkpoint
 from .plugin_fixtures import (
@@ -100,6 +101,7 @@ __all__ = [
     "repeatable",
     "replay_log",
     "replay_properties",
+    "until_spent",
 ]
 
 

@@ -20,7 +20,7 @@ from botocore.credentials import Credentials
 
 from .client import EndpointClient, dummy_credentials
 from .interrupts import deferring_interrupts
-from .ledger import Ledger, SpendGuard
+from .ledger import PER_PROPERTY, Ledger, SpendGuard
 from .parity import Mirror
 from .plugin_memory import GARBAGE
 from .plugin_options import run_seed
@@ -129,8 +129,10 @@ def conformance_ledger(
         path = str(Path(path).with_suffix(f".{worker}{Path(path).suffix}"))
     guard = None
     if conformance_target.is_aws or (STATE.other is not None and STATE.other.is_aws):
-        guard = SpendGuard(config.getoption("max_real_numbers"))
+        share = None if config.getoption("replay") else PER_PROPERTY  # a replay sends all
+        guard = SpendGuard(config.getoption("max_real_numbers"), share)
         STATE.guarded = True
+        STATE.spend_guard = guard
     book = Ledger(conformance_endpoint, Path(path) if path else None, guard)
     book.adopt_leftovers()
     book.release_all(everything=True)

@@ -64,12 +64,14 @@ def pytest_runtest_makereport(
         return report
     if STATE.guarded and isinstance(call.excinfo.value, Unsatisfiable):
         report.outcome = "skipped"
-        report.longrepr = (
-            str(item.path),
-            item.location[1] or 0,
-            "Skipped: on real AWS the spend guard (SIMULATOR only, at most "
-            "--max-real-numbers) left no example of this property to send",
+        guard = STATE.spend_guard
+        why = (
+            guard.spent_reason()
+            if guard is not None and guard.spent
+            else "on real AWS the spend guard (SIMULATOR only, at most --max-real-numbers) "
+            "left no example of this property to send"
         )
+        report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {why}")
         return report
     if isinstance(call.excinfo.value, EndpointUnavailable):
         message = f"conformance: {call.excinfo.value}"

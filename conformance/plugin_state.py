@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from .client import EndpointClient
+from .ledger import SpendGuard
 from .parity import DifferenceLog
 from .recording import Recorder
 from .results import RunResults
@@ -31,6 +32,7 @@ class PluginState:
     )
     examples: int = 0  # Hypothesis test cases run to an outcome (see count_examples)
     guarded: bool = False  # on real AWS the spend guard drops most generated requests
+    spend_guard: SpendGuard | None = None  # the run's (this process's), on real AWS
     left_behind: list[str] = field(default_factory=list)
     ledger_file: str | None = None
     other: Target | None = None  # --compare-to: the endpoint every request is mirrored to

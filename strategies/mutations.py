@@ -266,9 +266,12 @@ def invalid_input_sets(
     service: str = DEFAULT_SERVICE,
     *,
     constraints: Iterable[Constraint | str] | None = None,
+    base: st.SearchStrategy[dict[str, Any]] | None = None,
 ) -> st.SearchStrategy[tuple[InvalidInput, ...]]:
     """One record per constraint kind (in the order of ``constraints``, by default every
-    kind the model uses, sorted), all breaking copies of one drawn valid body.
+    kind the model uses, sorted), all breaking copies of one drawn valid body (drawn
+    from ``base`` if given: valid wire bodies of the operation, such as the only kind a
+    caller may send somewhere).
 
     What ``invalid_inputs(operation, constraints=[kind])`` gives for each kind, for the
     price of one valid body instead of one per kind, and with every kind in every
@@ -286,7 +289,7 @@ def invalid_input_sets(
         if not targets:
             raise ValueError(f"{operation} has no member with a {kind.value} constraint")
         groups.append(st.sampled_from(targets))
-    return _invalid(plan, plan.base, tuple(groups))
+    return _invalid(plan, plan.base if base is None else base, tuple(groups))
 
 
 def _only(records: tuple[InvalidInput, ...]) -> InvalidInput:

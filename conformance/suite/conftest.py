@@ -8,6 +8,7 @@ import pytest
 from conformance.client import EndpointClient
 from conformance.ledger import Ledger
 from conformance.operations import selected
+from conformance.plugin_state import RESULTS, STATE
 from conformance.served import OperationNotServed, not_served
 from conformance.settle import Settler
 from conformance.write_guard import WriteGuard
@@ -72,9 +73,21 @@ def tier(endpoint: EndpointClient, ledger: Ledger, conformance_write_guard: Writ
     return Tier(endpoint, ledger, conformance_write_guard)
 
 
+# The modules whose properties judge refusals and answers to input a conforming service
+# refuses: on real AWS they create no number, whatever the run's cap.
+SPENDS_NOTHING = ("test_availability.py", "test_errors.py", "test_protocol.py")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """``--operations`` / ``--skip-operations``: the tier's checks of the operations
-    left out are deselected (the coverage matrix lists them as not run)."""
+    """On real AWS, the properties that create nothing run first: the run's few numbers
+    (``--max-real-numbers``) must not be spent before them, since past the cap the spend
+    guard refuses every request. ``--operations`` / ``--skip-operations``: the tier's
+    checks of the operations left out are deselected (the coverage matrix lists them as
+    not run)."""
+    results = config.stash.get(RESULTS, None)
+    real_aws = results is not None and results.target.is_aws
+    if real_aws or (STATE.other is not None and STATE.other.is_aws):
+        items.sort(key=lambda item: item.path.name not in SPENDS_NOTHING)  # stable
     include, exclude = config.getoption("operations"), config.getoption("skip_operations")
     if include is None and exclude is None:
         return
@@ -92,5 +105,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _guard_count(ledger: Ledger) -> None:
-    """Each property counts the spend guard's refusals in a row afresh (real AWS)."""
-    ledger.refused_in_a_row = 0
+    """Each property counts the spend guard's refusals and admissions afresh (real AWS)."""
+    ledger.new_property()

@@ -16,7 +16,7 @@ from conformance.invariants import InvariantFailure, invariant, require
 from conformance.ledger import Ledger
 from conformance.plugin import network_property
 
-from ._support import ACCEPTED, OPERATION, Seen, as_simulator
+from ._support import ACCEPTED, OPERATION, Seen, as_simulator, first_sendable
 
 VALID = ACCEPTED
 # The service's own maximum, below the model's (strategies.limits has its evidence).
@@ -89,7 +89,7 @@ def _each_first_success(
     @given(generated=VALID)
     def run(generated: dict[str, Any]) -> None:
         with ledger.scope():
-            params = _fresh(prepare(generated))
+            params = _fresh(prepare(first_sendable(ledger, generated)))
             outcome = ledger.request(params)
             if not outcome.ok and outcome.status is not None:
                 params = _fresh(prepare(as_simulator(generated)))
@@ -241,7 +241,7 @@ def test_concurrent_same_token(endpoint: EndpointClient, ledger: Ledger) -> None
     def run(generated: dict[str, Any]) -> None:
         # the generated input; if every copy was refused, the same as the simulator request
         with ledger.scope():
-            outcomes = at_once(_fresh(generated))
+            outcomes = at_once(_fresh(first_sendable(ledger, generated)))
             if outcomes and not any(o.ok or o.status is None for o in outcomes):
                 at_once(_fresh(as_simulator(generated)))
 

@@ -19,7 +19,7 @@ import strategies
 from conformance.client import EndpointClient
 from conformance.invariants import invariant, require
 from conformance.ledger import Ledger
-from conformance.plugin import network_property, network_settings, repeatable
+from conformance.plugin import network_property, network_settings, repeatable, until_spent
 from conformance.settle import DONE, WAIT, WRONG, Settled, Settler
 
 from ._support import ACCEPTED, OPERATION, Seen, as_simulator
@@ -268,9 +268,10 @@ def test_number_lifecycle(endpoint: EndpointClient, ledger: Ledger, settler: Set
         def teardown(self) -> None:
             ledger.release_all()
 
-    run_state_machine_as_test(
-        repeatable(Lifecycle), settings=settings(network_settings(), stateful_step_count=8)
-    )
+    with until_spent():
+        run_state_machine_as_test(
+            repeatable(Lifecycle), settings=settings(network_settings(), stateful_step_count=8)
+        )
     seen.skip_if_vacuous()
 
 

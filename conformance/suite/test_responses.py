@@ -72,7 +72,7 @@ def _each_success(endpoint: EndpointClient, ledger: Ledger, check: Any) -> None:
         rich = _rich(generated, tags, capabilities)
         abroad = {**rich, "IsoCountryCode": country, "NumberType": "LONG_CODE"}
         extra = (rich,) if ledger.guard is not None else (rich, abroad)
-        for params in (generated, *extra):
+        for params in ledger.sendable((generated, *extra)):
             params = own_token(params)
             with ledger.scope():
                 outcome = ledger.request(params)

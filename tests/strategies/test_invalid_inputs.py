@@ -179,6 +179,24 @@ def test_a_set_can_be_narrowed_to_some_kinds() -> None:
         strategies.invalid_input_sets(OPERATION, constraints=["union"])
 
 
+SIMULATOR_BASE = strategies.valid_inputs(OPERATION, wire=True).map(
+    lambda body: {**body, "IsoCountryCode": "US", "NumberType": "SIMULATOR"}
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(strategies.invalid_input_sets(OPERATION, base=SIMULATOR_BASE))
+def test_a_set_breaks_copies_of_the_base_it_is_given(records: tuple[InvalidInput, ...]) -> None:
+    """What a caller may send somewhere (the simulator request, on real AWS) stays as
+    it was in every record but the one that breaks it; each still has its one defect."""
+    for record in records:
+        _assert_label_matches_oracle(record)
+        broken = record.primary.path.split("[")[0].split(".")[0]
+        for member, kept in (("IsoCountryCode", "US"), ("NumberType", "SIMULATOR")):
+            if member != broken:
+                assert record.params[member] == kept, (member, record.primary)
+
+
 def test_an_over_long_list_is_legal_item_by_item() -> None:
     """Too many tags, each of them a valid tag: the one defect is the count."""
 
