@@ -20,8 +20,8 @@ from typing import Any, TypeVar, cast
 
 from hypothesis import HealthCheck, Phase, core, seed, settings
 
-from .ledger import SpendCapReached
 from .plugin_state import STATE
+from .spend_guard import SpendCapReached
 
 settings.register_profile("quick", max_examples=20)
 settings.register_profile("thorough", max_examples=500)
@@ -56,7 +56,7 @@ def _phases() -> tuple[Phase, ...]:
 def network_property(**overrides: Any) -> Callable[[T], T]:
     """The decorator above a property's ``@given``: ``network_settings(**overrides)``
     and the run's seed; on real AWS, the property ends where the spend guard stops it
-    (``ledger.SpendCapReached``)."""
+    (``spend_guard.SpendCapReached``)."""
 
     def apply(test: T) -> T:
         # in this order: @seed also sets database=None, which the settings then replace
@@ -76,7 +76,7 @@ def network_property(**overrides: Any) -> Callable[[T], T]:
 def until_spent() -> Iterator[None]:
     """Around a property's run (``network_property`` puts it there; a state machine's
     run needs it written out): on real AWS, where the spend guard stops the property
-    (``ledger.SpendCapReached``), it ends, standing on the examples it sent."""
+    (``spend_guard.SpendCapReached``), it ends, standing on the examples it sent."""
     try:
         yield
     except SpendCapReached as stop:

@@ -32,8 +32,9 @@ from typing import Any
 import phonenumbers
 
 from .client import EndpointClient, Outcome, Sent
-from .ledger import Ledger, SpendGuard
+from .ledger import Ledger
 from .settle import SETTLES_TO
+from .spend_guard import SpendGuard
 
 _ARN = re.compile(r"^arn:(?P<head>[^:]*:[^:]*:[^:]*):[^:]*:(?P<res>.*)$")  # account cut
 _IGNORED = frozenset({"Message", "message", "__type", "code", "RequestId", "NextToken"})

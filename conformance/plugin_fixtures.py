@@ -20,12 +20,13 @@ from botocore.credentials import Credentials
 
 from .client import EndpointClient, dummy_credentials
 from .interrupts import deferring_interrupts
-from .ledger import PER_PROPERTY, Ledger, SpendGuard
+from .ledger import Ledger
 from .parity import Mirror
 from .plugin_memory import GARBAGE
 from .plugin_options import run_seed
 from .plugin_preflight import client_factory_error
 from .plugin_state import RESULTS, STATE
+from .spend_guard import PER_PROPERTY, SpendGuard
 from .targets import Target, TargetError, running
 from .transport import TransportError
 from .write_guard import WriteGuard

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from .client import EndpointClient
-from .ledger import SpendGuard
 from .parity import DifferenceLog
 from .recording import Recorder
 from .results import RunResults
+from .spend_guard import SpendGuard
 from .targets import Target
 
 

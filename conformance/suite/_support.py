@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 import strategies
 from conformance.client import Outcome
-from conformance.ledger import Ledger, is_simulator
+from conformance.ledger import Ledger
 from conformance.plugin import network_property
+from conformance.spend_guard import is_simulator
 
 OPERATION = "RequestPhoneNumber"
 # The request documented to succeed at no cost (shared/aws-behavior.md).
