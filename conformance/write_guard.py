@@ -37,9 +37,8 @@ LEASE_PRICE = "MonthlyLeasingPrice"  # an output member: the resource is leased 
 DOCUMENTED = {
     "CarrierLookup": "charged per lookup ('There is an additional charge for using the "
     "carrier lookup service', AWS End User Messaging SMS user guide, carrier-lookup)",
-    "CreateRegistration": "a registration is reviewed by AWS and carriers, and "
-    "registrations carry fees (user guide, 'Origination identity registration'); what "
-    "creating one costs is not documented",
+    "CreateRegistration": "a registration is reviewed by AWS and carriers (user guide, "
+    "'Origination identity registration'); what creating one costs is not documented",
     "CreateRcsAgent": "an RCS agent is launched per country through carriers "
     "(DescribeRcsAgentCountryLaunchStatus); what creating one costs is not documented",
     "CreateNotifyConfiguration": "a notify configuration is reviewed (its output has "
