@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .transport import TransportError, proxy_for
+
 EMBEDDED = ("reference", "moto")
 _AWS_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
 STARTUP_TIMEOUT_S = 20.0
@@ -64,15 +66,28 @@ def describe(endpoint: str, region: str) -> Target:
 
 
 def check_reachable(url: str, timeout: float = 3.0) -> None:
-    """Fail fast, with one message, when nothing listens at ``url``."""
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    """Fail fast, with one message, when nothing listens at ``url``, or at the proxy
+    that the environment routes ``url`` through (``HTTPS_PROXY``, ...): the suite's
+    requests go there, so that is what must answer (a proxied network may well refuse
+    a direct connection to the endpoint)."""
     try:
-        with socket.create_connection((parts.hostname, port), timeout=timeout):
+        proxy = proxy_for(url)
+    except TransportError as e:
+        raise TargetError(f"{url}: {e}") from e
+    if proxy is None:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+        what = url
+    else:
+        address = proxy[0]  # never shown whole: it may carry the proxy's credentials
+        host, port = address.host, address.port or (443 if address.scheme == "https" else 80)
+        what = f"the proxy {address.scheme or 'http'}://{host}:{port} (for {url})"
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
             pass
     except OSError as e:
         raise TargetError(
-            f"cannot reach {url}: {e.strerror or e}. Is the endpoint running? "
+            f"cannot reach {what}: {e.strerror or e}. Is the endpoint running? "
             "(Without --endpoint the suite starts its embedded reference endpoint.)"
         ) from e
 

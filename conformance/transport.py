@@ -87,7 +87,7 @@ class Transport:
             "retries": _NO_RETRIES,
             "timeout": urllib3.Timeout(connect=timeout, read=timeout),
         }
-        proxy = _proxy_for(url)
+        proxy = proxy_for(url)
         if parts.scheme == "https" or (proxy is not None and proxy[0].scheme == "https"):
             options["ssl_context"] = _tls_context()
         self._manager: urllib3.PoolManager
@@ -140,7 +140,7 @@ class Transport:
         self._pool.close()
 
 
-def _proxy_for(url: str) -> tuple[Url, dict[str, str]] | None:
+def proxy_for(url: str) -> tuple[Url, dict[str, str]] | None:
     """The proxy botocore would use for ``url`` (None when NO_PROXY excludes it) and
     the headers that carry its credentials, as botocore makes them."""
     proxies = get_environ_proxies(url)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import socket
 import subprocess
 import sys
 import time
@@ -12,6 +14,31 @@ from conformance.operations import catalogue
 from conformance.targets import TargetError, check_reachable, describe, embedded
 
 from .test_suite_end_to_end import run_suite, statuses
+
+
+def test_reachable_means_the_proxy_the_requests_go_through_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Behind a proxy the suite connects to the proxy, never to the endpoint itself: a
+    network that refuses direct connections is no reason to call the endpoint down."""
+    with socket.create_server(("127.0.0.1", 0)) as closed:
+        endpoint = f"http://127.0.0.1:{closed.getsockname()[1]}/"  # nothing listens here
+    proxy = socket.create_server(("127.0.0.1", 0))
+    setting = f"http://user:secret@127.0.0.1:{proxy.getsockname()[1]}"
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, setting)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    check_reachable(endpoint, timeout=1)  # the proxy listens
+    proxy.close()
+    with pytest.raises(
+        TargetError, match=re.escape("cannot reach the proxy http://127.0.0.1:")
+    ) as error:
+        check_reachable(endpoint, timeout=1)
+    assert "secret" not in str(error.value) and endpoint in str(error.value)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")  # excluded: the endpoint itself is asked
+    with pytest.raises(TargetError, match=re.escape(f"cannot reach {endpoint}")):
+        check_reachable(endpoint, timeout=1)
 
 
 def test_moto_is_a_named_target() -> None:
