@@ -46,6 +46,7 @@ from .plugin_options import (
     check_record_replay,
     choose_seed,
     pytest_addoption,
+    read_max_real_numbers,
     read_operation_patterns,
     read_other_target,
     read_request_timeout,
@@ -119,6 +120,7 @@ def pytest_configure(config: pytest.Config) -> None:
     STATE.write_families = read_write_families(config, target, STATE.other)
     settle_timeout = read_settle_timeout(config, target)
     read_request_timeout(config)
+    read_max_real_numbers(config)
     read_shrink_budget(config)
     read_operation_patterns(config)
     check_record_replay(config)

@@ -290,6 +290,18 @@ def read_request_timeout(config: pytest.Config) -> float:
     return seconds
 
 
+def read_max_real_numbers(config: pytest.Config) -> int:
+    """``--max-real-numbers``: a count, 0 or more (0: no number is requested on real
+    AWS; below 0 would refuse everything as silently)."""
+    count: int = config.getoption("max_real_numbers")
+    if count < 0:
+        raise pytest.UsageError(
+            f"--max-real-numbers {count}: give how many SIMULATOR numbers a run may "
+            "create, 0 or more"
+        )
+    return count
+
+
 def read_shrink_budget(config: pytest.Config) -> float:
     """``--shrink-budget`` in seconds: a finite number, 0 or more."""
     seconds = _seconds("--shrink-budget", config.getoption("shrink_budget"), zero=True)

@@ -80,6 +80,7 @@ CASES = [
     ("replay-empty", ["--replay", "{tmp}/empty"], "--replay"),
     ("profile-unknown", ["--hypothesis-profile=no_such_profile"], "--hypothesis-profile"),
     ("record-and-replay", ["--record", "{tmp}/r", "--replay", "{tmp}/empty"], "--record"),
+    ("max-real-numbers-negative", ["--max-real-numbers=-1"], "--max-real-numbers"),
     ("write-family-unknown", ["--aws-write-families", "pools"], "--aws-write-families"),
     ("write-family-not-aws", ["--aws-write-families", "pool"], "--aws-write-families"),
 ]
