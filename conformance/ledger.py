@@ -16,9 +16,9 @@ import contextlib
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from hypothesis import reject
@@ -30,7 +30,6 @@ from .served import not_served
 from .spend_guard import SpendCapReached, SpendGuard
 from .undo import Undo, undo_of
 
-T = TypeVar("T")
 # Refusals in a row after which a property is skipped on real AWS: were one generated
 # input in ten admissible, 50 refusals in a row would happen in 0.5 % of properties.
 GIVE_UP_AFTER = 50
@@ -148,14 +147,14 @@ class Ledger:
             )
         reject()  # not a SIMULATOR request, or the cap on real numbers is reached
 
-    def sendable(self, bodies: Iterable[T], key: Callable[[T], Any] = lambda body: body) -> list[T]:
+    def sendable(self, bodies: Iterable[Any]) -> list[Any]:
         """The bodies of an example the spend guard lets through (all of them, off real
         AWS): a body it refuses is dropped, not the whole example; an example it lets
-        nothing of through is rejected as ``admit`` rejects. ``key``: the body of an item."""
-        items = list(bodies)
-        kept = [item for item in items if self.allows(key(item))]
-        if items and not kept:
-            self.admit(key(items[0]))  # rejects the example, or ends the property
+        nothing of through is rejected as ``admit`` rejects."""
+        given = list(bodies)
+        kept = [body for body in given if self.allows(body)]
+        if given and not kept:
+            self.admit(given[0])  # rejects the example, or ends the property
         return kept
 
     def adopt(self, number_id: str) -> None:
