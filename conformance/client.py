@@ -77,6 +77,7 @@ class Outcome:
     error_code: str | None = None  # by Smithy's rules
     sdk_error_code: str | None = None  # what botocore read (None on raw calls)
     throttled_retries: int = 0
+    unsent: str | None = None  # why nothing was sent (an in-process client could not send it)
 
     @property
     def status(self) -> int | None:
@@ -126,18 +127,28 @@ Observer = Callable[[Sent, "Outcome"], None]
 
 @dataclass
 class Stats:
+    """Calls made; ``through_client`` of them went through a user's client
+    (``--client-factory``), the others straight to the endpoint."""
+
     requests: int = 0
     throttled_retries: int = 0
+    through_client: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def add(self, requests: int = 0, throttled: int = 0) -> None:
+    def add(self, requests: int = 0, throttled: int = 0, through_client: int = 0) -> None:
         with self._lock:
             self.requests += requests
             self.throttled_retries += throttled
+            self.through_client += through_client
 
 
 class EndpointClient:
-    """Talks to one endpoint as one account; safe to share between threads."""
+    """Talks to one endpoint as one account; safe to share between threads.
+
+    ``wire``: its answers are raw HTTP exchanges with the endpoint (False for a user's
+    in-process client, whose answers exist only as what the client returned)."""
+
+    wire = True
 
     def __init__(
         self,
@@ -167,6 +178,11 @@ class EndpointClient:
         self._transport = Transport(self._request_url, timeout)
         # told of every call once it has its final outcome (parity, recording)
         self.observers: list[Observer] = []
+
+    @property
+    def route(self) -> str:
+        """How this client's calls reach what answers them, for the report."""
+        return f"sent to {self.url} directly"
 
     def _observed(self, sent: Sent, outcome: Outcome) -> Outcome:
         for observe in self.observers:
@@ -223,6 +239,8 @@ class EndpointClient:
             time.sleep(min(0.02 * 2**retries, 1.0))
 
     def _note_silence(self, outcome: Outcome) -> None:
+        if outcome.unsent is not None:  # nothing was asked of the endpoint
+            return
         with self._silence_lock:
             self._silent = self._silent + 1 if outcome.status is None else 0
             silent = self._silent

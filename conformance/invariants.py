@@ -39,6 +39,7 @@ class Invariant:
     title: str
     level: str
     description: str
+    wire: bool = False  # judges the raw exchange itself: not applicable without a wire
 
     @property
     def evidence(self) -> tuple[evidence.Claim, ...]:
@@ -50,17 +51,19 @@ REGISTRY: dict[str, Invariant] = {}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def invariant(id: str, title: str, level: str) -> Callable[[F], F]:
-    """Register a suite test as the check of one invariant (its docstring says why)."""
+def invariant(id: str, title: str, level: str, *, wire: bool = False) -> Callable[[F], F]:
+    """Register a suite test as the check of one invariant (its docstring says why).
+    ``wire``: it judges what only a wire carries (bytes, headers, the target header), so
+    it is not applicable to an in-process client."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; one of {LEVELS}")
 
     def register(test: F) -> F:
-        entry = Invariant(id, title, level, inspect.cleandoc(test.__doc__ or ""))
+        entry = Invariant(id, title, level, inspect.cleandoc(test.__doc__ or ""), wire)
         if REGISTRY.get(id, entry) != entry:  # a module imported twice registers again
             raise ValueError(f"invariant id {id} registered twice with different meanings")
         REGISTRY[id] = entry
-        marked: F = pytest.mark.conformance(id=id, level=level)(test)
+        marked: F = pytest.mark.conformance(id=id, level=level, wire=wire)(test)
         return marked
 
     return register

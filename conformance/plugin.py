@@ -138,6 +138,7 @@ def pytest_configure(config: pytest.Config) -> None:
         settle_timeout=settle_timeout,
         replay=ReplayTally(config.getoption("replay")) if config.getoption("replay") else None,
         compared_to=config.getoption("compare_to"),
+        client_factory=config.getoption("client_factory"),
     )
 
 

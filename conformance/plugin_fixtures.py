@@ -174,7 +174,9 @@ def _endpoint_client(config: pytest.Config, url: str, credentials: Credentials) 
     from .wrappers import WrapperClient, WrapperError, load_factory
 
     try:
-        return WrapperClient(url, region, credentials, load_factory(spec), timeout=timeout)
+        return WrapperClient(
+            url, region, credentials, load_factory(spec), timeout=timeout, name=spec
+        )
     except TransportError as e:
         pytest.exit(f"conformance: {e}", returncode=3)
     except (ValueError, ImportError, WrapperError) as e:

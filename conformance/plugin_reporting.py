@@ -20,7 +20,7 @@ from .client import EndpointUnavailable
 from .invariants import LEVELS, REGISTRY, InvariantFailure
 from .parity import DifferenceLog
 from .plugin_state import RESULTS, STATE
-from .served import OperationNotServed, OperationWithheld
+from .served import NoWire, OperationNotServed, OperationWithheld
 
 
 @pytest.hookimpl(wrapper=True)
@@ -42,6 +42,9 @@ def pytest_runtest_makereport(
         return report
     report.user_properties.append(("conformance_invariant", invariant_id))
     report.user_properties.append(("conformance_stats", _stats_since_last_report()))
+    if STATE.clients:  # how this process's client reaches what answers
+        client = STATE.clients[0]
+        report.user_properties.append(("conformance_route", _route(client)))
     if STATE.other is not None:
         report.user_properties.append(("conformance_differences", STATE.differences.drain()))
     if operation is not None:
@@ -51,6 +54,12 @@ def pytest_runtest_makereport(
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, _skip_line(unserved, operation))
         report.user_properties.append(("conformance_not_served", unserved.to_dict()))
+        return report
+    if call.excinfo is not None and isinstance(call.excinfo.value, NoWire):
+        report.outcome = "skipped"
+        line = str(call.excinfo.value)
+        report.longrepr = (str(item.path), item.location[1] or 0, line)
+        report.user_properties.append(("conformance_not_applicable", line))
         return report
     if call.excinfo is not None and isinstance(call.excinfo.value, OperationWithheld):
         report.outcome = "skipped"
@@ -202,11 +211,15 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         )
     elif "conformance_not_served" in props:
         results.not_implemented(invariant_id, props["conformance_not_served"])
+    elif "conformance_not_applicable" in props:
+        results.not_applicable(invariant_id, str(props["conformance_not_applicable"]))
     else:
         results.record(report, invariant_id, props.get("conformance_failures"))
     results.add_differences(props.get("conformance_differences"))
     results.add_stats(props.get("conformance_stats"), invariant_id)
     results.add_timing(invariant_id, report.duration, props)
+    if props.get("conformance_route"):
+        results.route = props["conformance_route"]
 
 
 def _unplayed(props: dict[str, Any]) -> tuple[str, str] | None:
@@ -215,7 +228,15 @@ def _unplayed(props: dict[str, Any]) -> tuple[str, str] | None:
         return "unimplemented", str(props["conformance_not_served"]["note"])
     if "conformance_withheld" in props:
         return "not_run", str(props["conformance_withheld"])
+    if "conformance_not_applicable" in props:
+        return "not_applicable", str(props["conformance_not_applicable"])
     return None
+
+
+def _route(client: Any) -> dict[str, Any]:
+    """How the client under test reaches what answers (the report's target block)."""
+    factory = getattr(client, "name", None) if hasattr(client, "wrapper") else None
+    return {"client_factory": factory, "wire": client.wire, "endpoint": client.url}
 
 
 def _stats_since_last_report() -> dict[str, int]:
@@ -223,6 +244,7 @@ def _stats_since_last_report() -> dict[str, int]:
         "requests": sum(c.stats.requests for c in STATE.clients),
         "examples": STATE.examples,
         "throttled_retries": sum(c.stats.throttled_retries for c in STATE.clients),
+        "through_client": sum(c.stats.through_client for c in STATE.clients),
     }
     delta = {k: totals[k] - STATE.reported[k] for k in totals}
     STATE.reported.update(totals)
@@ -280,10 +302,6 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     for line in results.summary_lines():
         terminalreporter.write_line(line)
-    if config.getoption("client_factory"):
-        terminalreporter.write_line(
-            f"  client: {config.getoption('client_factory')} (--client-factory)"
-        )
     if STATE.left_behind:
         advice = (
             f"({STATE.ledger_file}); release them with: "

@@ -28,7 +28,12 @@ class PluginState:
     config: pytest.Config | None = None  # pytest_runtest_logreport gets no config
     clients: list[EndpointClient] = field(default_factory=list)
     reported: dict[str, int] = field(
-        default_factory=lambda: {"requests": 0, "examples": 0, "throttled_retries": 0}
+        default_factory=lambda: {
+            "requests": 0,
+            "examples": 0,
+            "throttled_retries": 0,
+            "through_client": 0,
+        }
     )
     examples: int = 0  # Hypothesis test cases run to an outcome (see count_examples)
     guarded: bool = False  # on real AWS the spend guard drops most generated requests

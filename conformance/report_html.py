@@ -37,7 +37,7 @@ from .report_json import (
     reportable,
 )
 
-STATUSES = ("passed", "failed", "unimplemented", "skipped")
+STATUSES = ("passed", "failed", "unimplemented", "not_applicable", "skipped")
 MAX_BODY = 20_000  # characters of one body shown; the rest is in report.json
 # The coverage matrix's statuses: the class of the invariant status they show as, and
 # their words on the page.
@@ -211,11 +211,18 @@ def _header(report: dict[str, Any], summary: dict[str, int]) -> list[str]:
         "<header>",
         "<h1>PinpointSMSVoiceV2 conformance report</h1>",
         f'<p id="target">Target: <code>{esc(target.get("endpoint", ""))}</code> '
-        f'<span class="muted">({esc(target.get("kind", ""))})</span></p>',
+        f'<span class="muted">({esc(target.get("kind", ""))})</span>'
+        + _client_clause(target)
+        + "</p>",
         f'<p id="verdict" class="verdict {_verdict_class(report)}">{esc(report_verdict(report))}'
         "</p>",
         f'<p id="counts">{summary.get("passed", 0)} passed, {summary.get("failed", 0)} failed, '
         + (f"{summary['unimplemented']} not implemented, " if summary.get("unimplemented") else "")
+        + (
+            f"{summary['not_applicable']} not applicable (no wire), "
+            if summary.get("not_applicable")
+            else ""
+        )
         + f"{summary.get('skipped', 0)} skipped of {total} "
         + ("recordings" if "replay" in report else "invariants")
         + (f"; {len(report['not_run'])} not run (see below)" if report.get("not_run") else "")
@@ -230,6 +237,22 @@ def _header(report: dict[str, Any], summary: dict[str, int]) -> list[str]:
         + "</p>",
         "</header>",
     ]
+
+
+def _client_clause(target: dict[str, Any]) -> str:
+    """With --client-factory: which client was judged, and where raw requests went."""
+    factory = target.get("client_factory")
+    if not factory:
+        return ""
+    if target.get("kind") == "in-process":
+        return (
+            " judged through the client, in process: invariants of the wire itself are "
+            "not applicable"
+        )
+    return (
+        f" through the client <code>{esc(factory)}</code>; raw requests (invalid, "
+        "malformed, protocol) went to the endpoint directly: the verdict covers both"
+    )
 
 
 def _coverage_headline(coverage: Any) -> str | None:
@@ -286,7 +309,9 @@ def _cost(entry: dict[str, Any]) -> str:
     """An invariant's wall time and requests, as the matrix shows them on hover."""
     if "seconds" not in entry:
         return ""
-    return f"{entry['seconds']:g} s, {entry.get('requests', 0)} requests"
+    judged = entry.get("judged") or {}
+    via = f" ({judged['client']} through the client)" if judged.get("client") else ""
+    return f"{entry['seconds']:g} s, {entry.get('requests', 0)} requests{via}"
 
 
 def _replay(replay: Any) -> list[str]:

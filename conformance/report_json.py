@@ -105,18 +105,22 @@ def verdict(
     invariants that the run did not select (``-k``, ``-m``) make it a partial verdict, as
     do operations of the coverage matrix (``coverage.Coverage.to_dict``) not run."""
     unimplemented = summary.get("unimplemented", 0)
+    inapplicable = summary.get("not_applicable", 0)
+    na = f"{_invariants(inapplicable)} not applicable (no wire)" if inapplicable else ""
     if summary.get("failed") or unimplemented:
         counted = [
             f"{_invariants(summary['failed'])} failed" if summary.get("failed") else "",
             f"{_invariants(unimplemented)} not implemented" if unimplemented else "",
+            na,
         ]
         said = f"DOES NOT CONFORM ({', '.join(filter(None, counted))})"
     elif not summary.get("passed"):
         said = f"NOTHING CHECKED ({_invariants(summary.get('skipped', 0))} skipped)"
     elif summary.get("skipped"):
         said = f"CONFORMS on what was checked; {_invariants(summary['skipped'])} skipped"
+        said += f"; {na}" if na else ""
     else:
-        said = "CONFORMS"
+        said = f"CONFORMS ({na})" if na else "CONFORMS"
     totals = (coverage or {}).get("totals") or {}
     operations_left = int(totals.get("not_run", 0))
     if not not_run and not operations_left:

@@ -25,6 +25,7 @@ TARGET_PREFIX = "PinpointSMSVoiceV2"
 CONTENT_TYPE = "application/x-amz-json-1.0"
 SIGNING_NAME = "sms-voice"
 BODY_FILE = "body.bin"
+IN_PROCESS = "inprocess:"  # the URL of an exchange of an in-process client: then its factory
 
 
 def _header(exchange: Exchange, name: str) -> str | None:
@@ -64,7 +65,9 @@ def as_boto3_sends(exchange: Exchange, params: Any) -> bool:
 def boto3_snippet(exchange: Exchange, params: Any) -> str:
     """A runnable Python snippet (the report's ``boto3`` reproducer): boto3 with
     ``params`` where boto3 sends the recorded request, else the recorded bytes signed
-    with SigV4 (``raw_snippet``)."""
+    with SigV4 (``raw_snippet``); for an in-process client, a call through its factory."""
+    if exchange.url.startswith(IN_PROCESS):
+        return factory_snippet(exchange, params)
     if as_boto3_sends(exchange, params):
         return boto3_client_snippet(exchange, params)
     return raw_snippet(exchange)
@@ -89,6 +92,33 @@ def boto3_client_snippet(exchange: Exchange, params: Any) -> str:
             f"    print(client.{xform_name(exchange.operation)}(**params))",
             "except client.exceptions.ClientError as e:",
             '    print(e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"])',
+        ]
+    )
+
+
+def factory_snippet(exchange: Exchange, params: Any) -> str:
+    """A runnable Python snippet calling the in-process client's factory (as the suite
+    did: a session with dummy credentials and parameter validation off) with ``params``."""
+    spec = exchange.url.removeprefix(IN_PROCESS)
+    args = json.dumps(params if params is not None else {}, indent=4, ensure_ascii=True)
+    return "\n".join(
+        [
+            "import inspect, json, boto3",
+            "from botocore.config import Config",
+            "from conformance.wrappers import load_factory",
+            f"factory = load_factory({spec!r})",
+            'session = boto3.Session(aws_access_key_id="testing", '
+            'aws_secret_access_key="testing", region_name="us-east-1")',
+            "session._session.set_default_client_config(Config(parameter_validation=False))",
+            'given = {"endpoint_url": "http://127.0.0.1:1", "region_name": "us-east-1", '
+            '"session": session}',
+            "wanted = inspect.signature(factory).parameters",
+            "client = factory(**{k: v for k, v in given.items() if k in wanted})",
+            f"params = json.loads({args!r})",
+            "try:",
+            f"    print(client.{xform_name(exchange.operation)}(**params))",
+            "except Exception as e:",
+            "    print(type(e).__name__, getattr(e, 'response', e))",
         ]
     )
 
@@ -148,7 +178,10 @@ def printf_bytes(data: bytes) -> str:
 def curl_command(exchange: Exchange) -> str:
     """The raw request as a curl command, signed by curl itself (no secret embedded).
     A body that is not printable UTF-8 text is first written to ``body.bin`` by a
-    ``printf`` line, and sent from there byte for byte."""
+    ``printf`` line, and sent from there byte for byte. An in-process client sent no
+    HTTP: a comment says so."""
+    if exchange.url.startswith(IN_PROCESS):
+        return "# an in-process client: nothing went over HTTP; run the Python reproducer"
     keep = ("content-type", "x-amz-target")
     headers = [
         f"-H {shlex.quote(f'{k}: {v}')}"

@@ -47,18 +47,27 @@ except importlib.metadata.PackageNotFoundError:  # run from a source tree, not i
 MAX_LISTED = 25
 MAX_DIFFERENCES_SHOWN = 10  # distinct differences the terminal summary lists
 SLOWEST_SHOWN = 3  # invariants the terminal summary names as the slowest
-_RANK = {"pending": -1, "passed": 0, "skipped": 1, "unimplemented": 2, "failed": 3}
+_RANK = {
+    "pending": -1,
+    "passed": 0,
+    "skipped": 1,
+    "not_applicable": 2,
+    "unimplemented": 3,
+    "failed": 4,
+}
 # A check of the model-level tier over many operations: one that passed on some and was
 # not implemented or not run on others passed (the coverage matrix says the rest); it is
 # "unimplemented" only when no operation it ran on was implemented.
 TIER_RANK = {
     "pending": -1,
     "not_run": 0,
-    "unimplemented": 1,
-    "skipped": 2,
-    "passed": 3,
-    "failed": 4,
+    "not_applicable": 1,
+    "unimplemented": 2,
+    "skipped": 3,
+    "passed": 4,
+    "failed": 5,
 }
+NOT_APPLICABLE = "not_applicable"  # a check of the wire, on a client with no wire
 
 
 @dataclass
@@ -69,6 +78,7 @@ class InvariantResult:
     note: str | None = None
     examples: int = 0
     requests: int = 0
+    through_client: int = 0  # of its requests, those sent through the user's client
     seconds: float = 0.0  # wall time of its setup, call and teardown
     phases: dict[str, float] = field(default_factory=dict)  # Hypothesis phase: seconds
     from_database: bool = False  # its failure was found again among the database's examples
@@ -124,6 +134,8 @@ class RunResults:
     replay: ReplayTally | None = None  # --replay: what was sent again, what differed
     compared_to: str | None = None  # --compare-to: the endpoint every request was mirrored to
     coverage: Coverage = field(default_factory=Coverage)  # the model-level tier's matrix
+    client_factory: str | None = None  # --client-factory: the user's client is the target
+    route: dict[str, Any] | None = None  # how that client reached what answered (a worker's)
 
     def add_stats(self, stats: dict[str, int] | None, invariant_id: str | None = None) -> None:
         """Counts sent along with each test report (so xdist workers' counts arrive)."""
@@ -133,6 +145,7 @@ class RunResults:
         if invariant_id is not None and invariant_id in self.invariants:
             self.invariants[invariant_id].examples += (stats or {}).get("examples", 0)
             self.invariants[invariant_id].requests += (stats or {}).get("requests", 0)
+            self.invariants[invariant_id].through_client += (stats or {}).get("through_client", 0)
 
     def add_timing(self, invariant_id: str, seconds: float, props: dict[str, Any]) -> None:
         """Where one test report's time went (its properties: plugin_reporting)."""
@@ -189,6 +202,12 @@ class RunResults:
         result.status, result.note = "unimplemented", served["note"]
         result.exchange = reportable(served.get("exchange"))
 
+    def not_applicable(self, invariant_id: str, reason: str) -> None:
+        """An invariant of the wire itself, on a client that has none: neither passed nor
+        failed, and judged nowhere else in its place."""
+        result = self.invariants.setdefault(invariant_id, InvariantResult(invariant_id, "pending"))
+        result.status, result.note = NOT_APPLICABLE, reason
+
     def finish(self, exit_status: int) -> None:
         self.exit_status = int(exit_status)
         why = "interrupted" if exit_status == 2 else "stopped early"
@@ -218,7 +237,7 @@ class RunResults:
 
     def to_dict(self) -> dict[str, Any]:
         report: dict[str, Any] = {
-            "target": {"endpoint": self.target.url or self.target.name, "kind": self.target.kind},
+            "target": self.target_dict(),
             "versions": {
                 "suite": SUITE_VERSION,
                 **strategies.versions(),
@@ -250,6 +269,58 @@ class RunResults:
             report["differences"] = self.differences
         return report
 
+    def target_dict(self) -> dict[str, Any]:
+        """What was certified. With ``--client-factory``, the user's client: in process
+        (nothing of it reached the endpoint: the factory is the target), or a wrapper
+        over the endpoint its client reaches (raw requests went to that endpoint
+        directly); ``kind`` is "client" when no test ran to show which."""
+        endpoint = self.target.url or self.target.name
+        if self.client_factory is None:
+            return {"endpoint": endpoint, "kind": self.target.kind}
+        route = self.route or {}
+        if route.get("wire") is False:
+            return {
+                "endpoint": self.client_factory,
+                "kind": "in-process",
+                "client_factory": self.client_factory,
+            }
+        reached = route.get("endpoint") or endpoint
+        kind = "wrapper" if route.get("wire") else "client"
+        return {"endpoint": reached, "kind": kind, "client_factory": self.client_factory}
+
+    def target_line(self) -> str:
+        """The target in words, for the terminal."""
+        target = self.target_dict()
+        if target["kind"] == "in-process":
+            return f"in-process client {target['client_factory']} (--client-factory)"
+        if "client_factory" in target:
+            return f"{target['endpoint']} through the client {target['client_factory']}"
+        return str(target["endpoint"])
+
+    def route_lines(self) -> list[str]:
+        """How the invariants were judged, when a user's client is the target."""
+        target = self.target_dict()
+        if "client_factory" not in target:
+            return []
+        na = sorted(i for i, r in self.invariants.items() if r.status == NOT_APPLICABLE)
+        if target["kind"] == "in-process":
+            lines = [
+                "  judged: every invariant through the client, in process (nothing was sent "
+                "to an endpoint in its place)"
+            ]
+            if na:
+                lines.append(
+                    f"  NOT APPLICABLE (no wire): {_short(', '.join(na))}: they judge raw "
+                    "bytes and headers, which an in-process client does not have"
+                )
+            return lines
+        direct = sorted(i for i, r in self.invariants.items() if r.requests > r.through_client)
+        return [
+            f"  judged: through the client {target['client_factory']}, and for raw "
+            f"requests {target['endpoint']} directly (the verdict covers both)",
+            f"    sent directly: {', '.join(direct) or 'none'}",
+        ]
+
     def _operations_left(self) -> bool:
         return bool(self.coverage) and self.coverage.totals()["not_run"] > 0
 
@@ -264,6 +335,10 @@ class RunResults:
             "examples": result.examples,
             "requests": result.requests,
             "seconds": result.seconds,
+            "judged": {
+                "client": result.through_client,
+                "endpoint": result.requests - result.through_client,
+            },
             "phases": result.phases,
             "evidence": [claim.to_dict() for claim in meta.evidence] if meta else [],
         }
@@ -287,13 +362,15 @@ class RunResults:
         if self.replay is not None:
             return self._replay_lines(self.replay)
         registry = load_registry()
-        lines = ["", "PinpointSMSVoiceV2 conformance: " + (self.target.url or self.target.name)]
+        lines = ["", "PinpointSMSVoiceV2 conformance: " + self.target_line()]
         for level in LEVELS:
             ids = [i for i in sorted(self.invariants) if registry[i].level == level]
             if not ids:
                 continue
             passed = sum(1 for i in ids if self.invariants[i].status == "passed")
-            lines.append(f"  {level:<7} {passed}/{len(ids)} invariants passed")
+            na = sum(1 for i in ids if self.invariants[i].status == NOT_APPLICABLE)
+            also = f" ({na} not applicable)" if na else ""
+            lines.append(f"  {level:<7} {passed}/{len(ids) - na} invariants passed{also}")
         failed = [r for r in self.invariants.values() if r.status == "failed"]
         # the worst first: the most severe level, then the most often seen
         failed.sort(key=lambda r: (LEVELS.index(registry[r.id].level), -r.occurrences, r.id))
@@ -305,6 +382,7 @@ class RunResults:
         ]
         if absent:
             lines.append("  NOTE: " + absent[0].split(". ", 1)[-1])
+        lines += self.route_lines()
         unserved = sorted(r.id for r in self.invariants.values() if r.status == "unimplemented")
         if unserved:
             why = self.invariants[unserved[0]].note or ""

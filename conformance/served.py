@@ -59,3 +59,13 @@ def not_served(outcome: Outcome) -> str | None:
 class OperationWithheld(Skipped):
     """The suite would not send an operation to this target (a write, on real AWS):
     the coverage matrix says "not run", with the reason."""
+
+
+class NoWire(Skipped):
+    """A check that judges the wire itself (malformed bytes, headers, the X-Amz-Target)
+    cannot be judged on a client that sends nothing on the wire (an in-process mock):
+    "not applicable", neither passed nor failed, never judged elsewhere in its place."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"not applicable: {reason}")
+        self.reason = reason

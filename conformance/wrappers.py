@@ -31,15 +31,29 @@ the contract the suite's callers rely on: the call raises a ``WrapperFailure``, 
 failure of the invariant the running test checks whose message names the method and
 what it returned; the ledger's cleanup (releasing what a test left) tolerates it.
 
-Raw calls (malformed bodies, unknown targets, invalid inputs that botocore would refuse
-to serialise) cannot go through a wrapper: they still go to the endpoint directly, so
-the protocol and input-validation invariants judge the endpoint, not the wrapper.
+Where the client's calls go decides what the suite judges through it. One read at the
+start (DescribePhoneNumbers, MaxResults 1) shows whether the client sends HTTP to the
+endpoint (``wire``):
+
+- **a wrapper over an endpoint** (its client, built from ``session``, sent to the
+  endpoint's URL): what the lifecycle, idempotency and answers' checks send goes through
+  the wrapper; raw calls (invalid and malformed bodies, unknown targets) go to the
+  endpoint directly, so those verdicts are the endpoint's, and the report says which
+  invariant was judged which way;
+- **an in-process client** (nothing captured on the wire to the endpoint: a mock that
+  patches botocore, such as moto's ``mock_aws`` or mockmesh-aws, a Stubber, or a client
+  not built from ``session``, whose wire the suite cannot see): everything goes through
+  the client, raw bodies included (botocore's parameter validation is off in the
+  ``session`` handed over, so invalid input reaches the mock), each operation by its
+  method; what only a wire carries (malformed bytes, headers, the target header) is
+  ``NoWire``, not applicable. Nothing is sent to the endpoint in its place.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import contextvars
 import datetime
 import importlib
@@ -51,19 +65,28 @@ import reprlib
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from botocore import xform_name
+from botocore.config import Config
 from botocore.credentials import Credentials
-from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+from botocore.exceptions import (
+    ClientError,
+    ConnectionError,
+    HTTPClientError,
+    ParamValidationError,
+)
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
-from .client import EndpointClient, Outcome, _read
+from .client import EndpointClient, Outcome, Sent, _read
 from .exchange import Exchange
 from .invariants import InvariantFailure
+from .reproduce import IN_PROCESS
+from .served import NoWire, OperationWithheld
 
 # The operations the suite sends through ``call`` (the lifecycle and the ledger).
 REQUIRED_METHODS = (
@@ -74,6 +97,7 @@ REQUIRED_METHODS = (
     "release_phone_number",
 )
 NOTE_HEADER = "X-Conformance-Wrapper"
+JSON_MEDIA_TYPE = "application/x-amz-json-1.0"
 FACTORY_ARGUMENTS = ("endpoint_url", "region_name", "session", "aio_session")
 _TRANSPORT_ERRORS = (ConnectionError, HTTPClientError)  # no answer: not the wrapper's fault
 
@@ -184,8 +208,10 @@ class WrapperClient(EndpointClient):
         factory: Callable[..., Any],
         *,
         timeout: float = 10.0,
+        name: str = "",
     ) -> None:
         super().__init__(url, region, credentials, timeout=timeout)
+        self.name = name or getattr(factory, "__qualname__", repr(factory))
         self._loop: _LoopThread | None = None
         self._loop_lock = threading.Lock()
         self._session: Any = None
@@ -208,6 +234,24 @@ class WrapperClient(EndpointClient):
                 f"{', '.join(missing)}: the suite calls {', '.join(REQUIRED_METHODS)}"
             )
         self.wrapper = wrapper
+        self.wire = self._reaches_wire()
+
+    @property
+    def route(self) -> str:
+        if self.wire:
+            return f"through the client {self.name}, which sends to {self.url}"
+        return f"in-process client {self.name}: no wire"
+
+    def _reaches_wire(self) -> bool:
+        """Whether the client sends its calls as HTTP to the endpoint: one read through
+        it, and what its session's capture handlers saw (a mock that patches botocore
+        answers before anything is sent, or from another URL)."""
+        capture = _Capture()
+        # any answer, or none, says nothing more than the capture
+        with contextlib.suppress(Exception):
+            self._invoke(self.wrapper.describe_phone_numbers, {"MaxResults": 1}, capture)
+        request = capture.request
+        return request is not None and _same_origin(str(request.url), self.url)
 
     # -- what the factory is given ---------------------------------------------------
     def _boto3_session(self) -> Any:
@@ -235,6 +279,8 @@ class WrapperClient(EndpointClient):
         credentials = self.credentials
         session.set_credentials(credentials.access_key, credentials.secret_key, credentials.token)
         session.set_config_variable("region", self.region)
+        # invalid input sent through an in-process client must reach the mock
+        session.set_default_client_config(Config(parameter_validation=False))
         session.register("before-send", _before_send)
         session.register("response-received", _response_received)
 
@@ -246,11 +292,46 @@ class WrapperClient(EndpointClient):
 
     # -- calls -----------------------------------------------------------------------
     def _call(self, operation: str, params: dict[str, Any]) -> Outcome:
-        method = getattr(self.wrapper, xform_name(operation))
+        method = getattr(self.wrapper, xform_name(operation), None)
+        if not callable(method):
+            raise OperationWithheld(f"the client has no method {xform_name(operation)}")
         return self._with_retries(lambda _attempt: self._send_wrapped(operation, method, params))
+
+    def call_raw(
+        self,
+        operation: str,
+        body: bytes | dict[str, Any] | Any,
+        *,
+        target: str | None = None,
+        content_type: str = JSON_MEDIA_TYPE,
+        sign: bool = True,
+    ) -> Outcome:
+        """Over a wire, straight to the endpoint. In process, a JSON object body goes
+        through the client as its parameters; one that botocore's serializer cannot
+        turn into a request is not sent (no client could send it); what only a wire
+        can carry (bytes, another target or media type, no signature) is ``NoWire``."""
+        if self.wire:
+            return super().call_raw(
+                operation, body, target=target, content_type=content_type, sign=sign
+            )
+        if target is not None or content_type != JSON_MEDIA_TYPE or not sign:
+            raise NoWire(self.route)
+        if not isinstance(body, dict):
+            raise NoWire(self.route)
+        try:
+            self._serializer.serialize_to_request(body, self.model.operation_model(operation))
+        except Exception as e:  # botocore's serializer raises many kinds on odd values
+            return self._observed(Sent(operation, body), self._unsent(operation, body, e))
+        return self.call(operation, body)
+
+    def _unsent(self, operation: str, body: dict[str, Any], error: Exception) -> Outcome:
+        why = f"not sent: botocore cannot serialise it ({type(error).__name__}: {error})"
+        exchange = self._exchange(operation, body, _Capture(error=why), 0.0, None, {}, b"")
+        return Outcome(exchange, unsent=why)
 
     def _send_wrapped(self, operation: str, method: Any, params: dict[str, Any]) -> Outcome:
         capture = _Capture()
+        self.stats.add(through_client=1)
         started = time.perf_counter()
         returned: Any = None
         raised: ClientError | None = None
@@ -259,6 +340,15 @@ class WrapperClient(EndpointClient):
             returned = self._invoke(method, params, capture)
         except ClientError as e:
             raised = e
+        except ParamValidationError as e:
+            if self.wire:  # the suite sends only valid input through a wrapper over a wire
+                other = e
+            else:  # a client that validates (not built from ``session``) refused to send it
+                why = f"not sent: the client's parameter validation refused it ({e})"
+                exchange = self._exchange(
+                    operation, params, _Capture(error=why), 0.0, None, {}, b""
+                )
+                return Outcome(exchange, unsent=why)
         except Exception as e:
             other = e
         elapsed = time.perf_counter() - started
@@ -323,7 +413,7 @@ class WrapperClient(EndpointClient):
     def _release_hidden(self, operation: str, capture: _Capture) -> None:
         """A number the endpoint created but the wrapper did not hand back never reaches
         the ledger: release it here, directly (as the ledger would, protection cleared)."""
-        if operation != "RequestPhoneNumber" or capture.status is None:
+        if operation != "RequestPhoneNumber" or capture.status is None or not self.wire:
             return
         if not 200 <= capture.status < 300:
             return
@@ -384,10 +474,11 @@ class WrapperClient(EndpointClient):
             else:
                 status, headers = _metadata(returned, default_status=200)
             body = json.dumps(wire).encode()
-        if capture.request is None:
-            note = "the wrapper's client did not use the given session: no raw exchange" + (
-                f"; {note}" if note else ""
-            )
+        if not self.wire:
+            note = (
+                "no raw exchange: the client sent nothing the suite could see (in process, "
+                "or it did not use the given session); the answer as the client gave it"
+            ) + (f"; {note}" if note else "")
         if note:
             headers = {**headers, NOTE_HEADER: note}
         exchange = self._exchange(operation, params, capture, elapsed, status, headers, body)
@@ -414,6 +505,8 @@ class WrapperClient(EndpointClient):
             url = self.url + "/"
             request_headers = {"X-Amz-Target": f"{self._target_prefix}.{operation}"}
             sent = json.dumps(params, default=str).encode()
+        if not self.wire:  # what a mock was handed is no HTTP request to send again
+            url = f"{IN_PROCESS}{self.name}"
         return Exchange.record(
             operation=operation,
             url=url,
@@ -451,6 +544,17 @@ class WrapperClient(EndpointClient):
 async def _captured(coroutine: Coroutine[Any, Any, Any] | Awaitable[Any], capture: _Capture) -> Any:
     _CURRENT.set(capture)  # the task runs in a copy of the context: this stays local
     return await coroutine
+
+
+def _same_origin(url: str, other: str) -> bool:
+    """Same scheme, host and port (a default port spelt or not)."""
+    a, b = urllib.parse.urlsplit(url), urllib.parse.urlsplit(other)
+    defaults = {"http": 80, "https": 443}
+    return (
+        a.scheme == b.scheme
+        and (a.hostname or "").lower() == (b.hostname or "").lower()
+        and (a.port or defaults.get(a.scheme)) == (b.port or defaults.get(b.scheme))
+    )
 
 
 def _short_repr(value: Any) -> str:

@@ -59,6 +59,8 @@ class Seen:
     def saw(self, outcome: Outcome, applicable: bool) -> None:
         self.applicable += bool(applicable)
         label = f"HTTP {outcome.status}" if outcome.status is not None else "no answer"
+        if outcome.unsent is not None:  # an in-process client could not send it
+            label = "not sent (botocore cannot serialise it)"
         if outcome.error_code:
             label += f" {outcome.error_code}"
         self.answers[label] += 1

@@ -9,7 +9,7 @@ from conformance.client import EndpointClient
 from conformance.ledger import Ledger
 from conformance.operations import selected
 from conformance.plugin_state import RESULTS, STATE
-from conformance.served import OperationNotServed, not_served
+from conformance.served import NoWire, OperationNotServed, not_served
 from conformance.settle import Settler
 from conformance.write_guard import WriteGuard
 
@@ -57,7 +57,13 @@ def _not_served(ledger: Ledger) -> OperationNotServed | None:
 def _served(request: pytest.FixtureRequest) -> None:
     """Every check of the deep tier needs RequestPhoneNumber: "not implemented", not
     run, when the endpoint does not serve it (the plugin reports it so). A check of the
-    model-level tier needs its own operation only."""
+    model-level tier needs its own operation only. A check of the wire itself is not
+    applicable to a client that sends nothing on a wire (an in-process mock)."""
+    marker = request.node.get_closest_marker("conformance")
+    if marker is not None and marker.kwargs.get("wire"):
+        client: EndpointClient = request.getfixturevalue("endpoint")
+        if not client.wire:
+            raise NoWire(client.route)
     if "operation" in request.fixturenames:
         tier: Tier = request.getfixturevalue("tier")
         tier.require_served(request.getfixturevalue("operation"))

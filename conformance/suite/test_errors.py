@@ -298,7 +298,7 @@ def test_validation_fields(endpoint: EndpointClient, ledger: Ledger) -> None:
     seen.skip_if_vacuous()
 
 
-@invariant("ERR-SDK-READABLE", "boto3 reads the same error code", "compat")
+@invariant("ERR-SDK-READABLE", "boto3 reads the same error code", "compat", wire=True)
 def test_boto3_reads_error_code(endpoint: EndpointClient, ledger: Ledger) -> None:
     """botocore reads only ``__type`` from the body; an endpoint that puts the type only
     in the X-Amzn-Errortype header is legal but leaves boto3 users with an unknown

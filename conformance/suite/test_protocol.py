@@ -20,7 +20,7 @@ from ._support import MALFORMED, OPERATION, answered, any_bodies, check_each
 JSON_MEDIA_TYPE = "application/x-amz-json-1.0"
 
 
-@invariant("PROTO-CONTENT-TYPE", "Answers are application/x-amz-json-1.0", "must")
+@invariant("PROTO-CONTENT-TYPE", "Answers are application/x-amz-json-1.0", "must", wire=True)
 def test_content_type(endpoint: EndpointClient, ledger: Ledger) -> None:
     """Every answer, success or error, says ``Content-Type: application/x-amz-json-1.0``
     (parameters such as ``; charset=utf-8`` are allowed)."""
@@ -37,7 +37,7 @@ def test_content_type(endpoint: EndpointClient, ledger: Ledger) -> None:
     check_each(ledger, any_bodies(ledger), ledger.request_raw, check, applies=answered)
 
 
-@invariant("PROTO-REQUEST-ID", "Answers carry x-amzn-RequestId", "compat")
+@invariant("PROTO-REQUEST-ID", "Answers carry x-amzn-RequestId", "compat", wire=True)
 def test_request_id(endpoint: EndpointClient, ledger: Ledger) -> None:
     """Every answer carries a non-empty ``x-amzn-RequestId`` header, which boto3 surfaces
     as ResponseMetadata.RequestId and AWS support asks for. AWS documents the header for
@@ -55,7 +55,7 @@ def test_request_id(endpoint: EndpointClient, ledger: Ledger) -> None:
     check_each(ledger, any_bodies(ledger), ledger.request_raw, check, applies=answered)
 
 
-@invariant("PROTO-MALFORMED", "Malformed bodies get a client error", "must")
+@invariant("PROTO-MALFORMED", "Malformed bodies get a client error", "must", wire=True)
 def test_malformed_body(endpoint: EndpointClient) -> None:
     """A body that is not a JSON object (truncated JSON, bad UTF-8, an array, a string)
     is answered with a 4xx client error (SerializationException or ValidationException
@@ -84,7 +84,9 @@ UNKNOWN_OPERATIONS = st.from_regex(
 ).filter(lambda name: name not in KNOWN)
 
 
-@invariant("PROTO-UNKNOWN-TARGET", "Unknown or missing X-Amz-Target gets a client error", "must")
+@invariant(
+    "PROTO-UNKNOWN-TARGET", "Unknown or missing X-Amz-Target gets a client error", "must", wire=True
+)
 def test_unknown_target(endpoint: EndpointClient) -> None:
     """An operation the service does not have, or no X-Amz-Target at all, is a 4xx client
     error (UnknownOperationException is usual), never 2xx or 5xx."""

@@ -308,7 +308,24 @@ def test_the_worked_wrapper_passes_against_the_reference(pytester: pytest.Pytest
     result, report = _run(pytester, spec)
     assert result.ret == 0, result.stdout.str()[-3000:]
     assert set(statuses(report).values()) == {"passed"}
-    result.stdout.fnmatch_lines([f"*client: {spec} (--client-factory)*"])
+    # a wrapper over the endpoint: both named, and which invariants went where
+    assert report["target"]["kind"] == "wrapper"
+    assert report["target"]["client_factory"] == spec
+    assert report["target"]["endpoint"].startswith("http://127.0.0.1:")
+    judged = {e["id"]: e["judged"] for e in report["invariants"]}
+    assert judged["LIFECYCLE"]["client"] > 0 and judged["LIFECYCLE"]["endpoint"] == 0
+    assert judged["PROTO-MALFORMED"] == {
+        "client": 0,
+        "endpoint": judged["PROTO-MALFORMED"]["endpoint"],
+    }
+    assert judged["PROTO-MALFORMED"]["endpoint"] > 0
+    result.stdout.fnmatch_lines(
+        [
+            f"*conformance: http://127.0.0.1:* through the client {spec}",
+            f"*judged: through the client {spec}, and for raw requests * directly*",
+            "*sent directly: *PROTO-MALFORMED*",
+        ]
+    )
 
 
 @needs_aiobotocore
@@ -359,11 +376,21 @@ def test_a_planted_bug_is_flagged_by_its_invariant(
     result.stdout.fnmatch_lines([f"*FAILED {caught_by}*", "*DOES NOT CONFORM*"])
 
 
-def test_a_wrapper_building_its_own_client_passes(pytester: pytest.Pytester) -> None:
+def test_a_wrapper_building_its_own_client_is_judged_as_in_process(
+    pytester: pytest.Pytester,
+) -> None:
+    """Its wire is out of the suite's sight: judged through it alone, never credited
+    with what the endpoint answered to raw bytes sent in its place."""
     spec = "conformance.examples.buggy_wrappers:session_ignoring"
-    result, report = _run(pytester, spec, "-k", "missing or echoed")
+    result, report = _run(pytester, spec, "-k", "missing or echoed or malformed_body")
     assert result.ret == 0, result.stdout.str()[-3000:]
-    assert statuses(report) == {"RES-NOT-FOUND": "passed", "RPN-ECHO": "passed"}
+    assert statuses(report) == {
+        "RES-NOT-FOUND": "passed",
+        "RPN-ECHO": "passed",
+        "PROTO-MALFORMED": "not_applicable",
+    }
+    assert report["target"]["kind"] == "in-process"
+    assert all(e["judged"]["endpoint"] == 0 for e in report["invariants"])
 
 
 def test_a_bad_factory_is_one_clear_error(pytester: pytest.Pytester) -> None:
