@@ -6,7 +6,11 @@ badge.svg) and ``reports/README.md``, the compatibility matrix of all of them:
 
 - ``reference``: the embedded reference endpoint;
 - ``moto``: moto's server (``python -m moto.server``), started here on a free loopback
-  port and stopped afterwards.
+  port and stopped afterwards;
+- ``moto-in-process``: moto's ``mock_aws`` in the suite's own process, through the
+  client of ``conformance.examples.in_process:moto_client``;
+- ``mockmesh``: mockmesh-aws (the ``targets`` extra), which patches botocore in process,
+  through ``conformance.examples.in_process:mockmesh_client``.
 
 Each run starts in a fresh temporary directory, so no Hypothesis example database of
 an earlier run changes what is generated: the same seed, suite and versions give the
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.metadata
+import importlib.util
 import json
 import subprocess
 import sys
@@ -36,7 +41,12 @@ from .results import validate_report, verdict, write_report_files
 from .targets import TargetError, embedded
 
 SEED = 20261127
-TARGETS = ("reference", "moto")
+TARGETS = ("reference", "moto", "moto-in-process", "mockmesh")
+# In-process targets: the client factory that is the target (no endpoint is certified).
+IN_PROCESS = {
+    "moto-in-process": "conformance.examples.in_process:moto_client",
+    "mockmesh": "conformance.examples.in_process:mockmesh_client",
+}
 MOTO_PUBLISHED_URL = "http://127.0.0.1:5000"
 
 
@@ -98,7 +108,18 @@ def _replace_everywhere(value: Any, old: str, new: str) -> Any:
 def label(name: str) -> str:
     if name == "moto":
         return f"moto {importlib.metadata.version('moto')} (`moto_server`)"
+    if name == "moto-in-process":
+        return f"moto {importlib.metadata.version('moto')} (`mock_aws`, in process)"
+    if name == "mockmesh":
+        return f"mockmesh-aws {_version('mockmesh-aws')} (in process)"
     return "the embedded reference endpoint" if name == "reference" else name
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 def certify(name: str, seed: int, profile: str | None) -> Published:
@@ -111,6 +132,13 @@ def certify(name: str, seed: int, profile: str | None) -> Published:
             return Published(
                 name, label(name), _replace_everywhere(report, url, MOTO_PUBLISHED_URL)
             )
+        if name in IN_PROCESS:
+            if name == "mockmesh" and importlib.util.find_spec("mockmesh") is None:
+                raise PublishError(
+                    'mockmesh-aws is not installed: python -m pip install -e ".[targets]"'
+                )
+            factory = ("--client-factory", IN_PROCESS[name])
+            return Published(name, label(name), run_suite(Path(tmp), seed, profile, *factory))
     raise PublishError(f"no known target {name!r} (one of {', '.join(TARGETS)})")
 
 
@@ -119,6 +147,7 @@ _SHOWN = {
     "failed": "**FAILED**",
     "skipped": "skipped",
     "unimplemented": "**not implemented**",
+    "not_applicable": "n/a (no wire)",
 }
 
 
@@ -138,7 +167,7 @@ def matrix_markdown(published: Sequence[Published], seed: int, profile: str | No
     ]
     for p in published:
         summary = p.report["summary"]
-        total = sum(summary.values())
+        total = sum(n for status, n in summary.items() if status != "not_applicable")
         shown = (
             "not implemented"
             if summary.get("unimplemented")
@@ -168,6 +197,8 @@ def matrix_markdown(published: Sequence[Published], seed: int, profile: str | No
         "succeeded), so it was not shown to hold; the report says what the endpoint answered.",
         "**not implemented**: the endpoint's first answers showed it does not serve the",
         "operation the invariant needs, so the invariant was not run (a failed certificate).",
+        "n/a (no wire): the target is an in-process client, which sends nothing on a wire;",
+        "the invariant judges raw bytes or headers, so it was judged nowhere (not passed).",
         "",
         "| invariant | level | what it asserts | " + " | ".join(p.name for p in published) + " |",
         "| --- | --- | --- | " + " | ".join("---" for _ in published) + " |",
