@@ -27,7 +27,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from conformance.targets import embedded
+from conformance.endpoint.targets import embedded
 
 from .bench_reference import REQUEST, client
 from .bench_suite import reference_process

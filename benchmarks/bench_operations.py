@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from conformance import command
-from conformance.operations import catalogue
+from conformance.service.operations import catalogue
 
 from .bench_suite import SEED
 

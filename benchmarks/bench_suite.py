@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from conformance import command
-from conformance.client import EndpointClient, dummy_credentials
+from conformance.endpoint.client import EndpointClient, dummy_credentials
 
 from .bench_reference import REQUEST, client, rate
 

@@ -57,8 +57,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance import command
-from conformance.invariants import load_registry
+from conformance import catalog, command
 from conformance.reference import ReferenceServer
 
 from .bench_suite import SEED
@@ -134,7 +133,7 @@ def serving(build: Callable[[], Any]) -> Iterator[str]:
 
 def _test_invariants() -> dict[str, str]:
     """Suite test function name -> the invariant it checks."""
-    load_registry()
+    catalog.invariants()
     found: dict[str, str] = {}
     for name, module in sorted(sys.modules.items()):
         if not name.startswith("conformance.suite.test_"):

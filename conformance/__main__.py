@@ -18,10 +18,11 @@ from pathlib import Path
 import botocore.session
 from botocore.credentials import Credentials
 
+from conformance.endpoint.client import EndpointClient, dummy_credentials
+from conformance.endpoint.targets import is_aws_url
+from conformance.guards.ledger import Ledger
+
 from . import publish
-from .client import EndpointClient, dummy_credentials
-from .ledger import Ledger
-from .targets import is_aws_url
 
 
 def _credentials(record: dict[str, str]) -> Credentials | None:

@@ -34,11 +34,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from conformance.endpoint.targets import TargetError, embedded
+from conformance.invariants.registry import LEVELS
+from conformance.report.coverage import headline
+from conformance.report.document import validate_report, verdict
+from conformance.report.files import write_report_files
+
 from .command import suite_command
-from .coverage import headline
-from .invariants import LEVELS
-from .results import validate_report, verdict, write_report_files
-from .targets import TargetError, embedded
 
 SEED = 20261127
 TARGETS = ("reference", "moto", "moto-in-process", "mockmesh")

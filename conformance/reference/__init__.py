@@ -18,10 +18,10 @@ from .service import (
     DEFAULT_SETTLE_S,
     Quotas,
     ReferenceService,
-    RequestContext,
     Service,
     ServiceWrapper,
 )
+from .state import RequestContext
 from .wire import App, RawRequest, RawResponse, Reply, ReplyHook, WireApp, error_response
 
 __all__ = [

@@ -61,16 +61,13 @@ import binascii
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from botocore.model import ListShape, Shape, StructureShape
 
 from . import errors as E
 from . import model
-from .state import AccountState, Arn, Resource, find
-
-if TYPE_CHECKING:
-    from .service import RequestContext
+from .state import AccountState, Arn, RequestContext, Resource, find
 
 Handler = Callable[[dict[str, Any], AccountState, "RequestContext"], dict[str, Any]]
 Items = list[tuple[int, dict[str, Any]]]  # (order key, item) in order

@@ -89,7 +89,7 @@ from . import errors as E
 from . import limits, model, reads
 from .numbers import SIMULATOR, TEN_DLC, NumberAllocator, is_iso_country, unavailable
 from .ratelimit import RateLimiter
-from .state import DEFAULT_OPT_OUT_LIST, AccountState, Arn, Resource, Store, find
+from .state import DEFAULT_OPT_OUT_LIST, AccountState, Arn, RequestContext, Resource, Store, find
 from .validation import Errors, check_operation_input
 from .validation import warm as warm_validation
 
@@ -116,15 +116,6 @@ RATE_LIMITED = frozenset(
 )
 
 Validator = Callable[[str, dict[str, Any]], tuple[dict[str, Any], Errors]]
-
-
-@dataclass(frozen=True)
-class RequestContext:
-    """Who is asking: account (from the SigV4 access key), region, and the request id."""
-
-    account_id: str
-    region: str
-    request_id: str
 
 
 class Service(Protocol):

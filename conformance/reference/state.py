@@ -38,6 +38,15 @@ _ID_AND_ARN = {
 }
 
 
+@dataclass(frozen=True)
+class RequestContext:
+    """Who is asking: account (from the SigV4 access key), region, and the request id."""
+
+    account_id: str
+    region: str
+    request_id: str
+
+
 def arn(region: str, account: str, kind: str, resource_id: str) -> str:
     """``arn:aws:sms-voice:<region>:<account>:<kind>/<id>``; kind is a ResourceType value."""
     return f"arn:aws:sms-voice:{region}:{account}:{kind}/{resource_id}"

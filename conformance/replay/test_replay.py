@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conformance.client import EndpointClient
-from conformance.ledger import Ledger
-from conformance.plugin import replay_log, replay_properties
-from conformance.recording import recordings, replay
-from conformance.settle import Settler
-from conformance.write_guard import WriteGuard
+from conformance.endpoint.client import EndpointClient
+from conformance.endpoint.settle import Settler
+from conformance.guards.ledger import Ledger
+from conformance.guards.write_guard import WriteGuard
+from conformance.modes.parity import DifferenceLog
+from conformance.modes.recording import recordings, replay
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -26,14 +27,18 @@ def test_replay(
     conformance_ledger: Ledger,
     conformance_settle_timeout: float,
     conformance_write_guard: WriteGuard,
+    conformance_differences: DifferenceLog,
+    conformance_replay_properties: Any,
     request: pytest.FixtureRequest,
 ) -> None:
-    log = replay_log()
+    log = conformance_differences
     settler = Settler(conformance_settle_timeout)
     done = replay(
         recording, conformance_endpoint, log, conformance_ledger, settler, conformance_write_guard
     )
-    request.node.user_properties.extend(replay_properties(recording.stem, done._asdict()))
+    request.node.user_properties.extend(
+        conformance_replay_properties(recording.stem, done._asdict())
+    )
     conformance_ledger.release_all()
     if done.calls == 0:
         pytest.skip(

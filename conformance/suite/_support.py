@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import strategies
-from conformance.client import Outcome
-from conformance.ledger import Ledger
-from conformance.plugin import network_property
-from conformance.spend_guard import is_simulator
+from conformance.endpoint.client import Outcome
+from conformance.guards.ledger import Ledger
+from conformance.guards.spend_guard import is_simulator
+from conformance.invariants.properties import network_property
 
 OPERATION = "RequestPhoneNumber"
 # The request documented to succeed at no cost (shared/aws-behavior.md).

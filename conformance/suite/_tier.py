@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.client import EndpointClient, Outcome
-from conformance.ledger import Ledger
-from conformance.served import OperationNotServed, OperationWithheld, not_served
-from conformance.write_guard import WriteGuard
+from conformance.endpoint.client import EndpointClient, Outcome
+from conformance.endpoint.served import OperationNotServed, OperationWithheld, not_served
+from conformance.guards.ledger import Ledger
+from conformance.guards.write_guard import WriteGuard
 
 
 @dataclass

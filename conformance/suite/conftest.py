@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.client import EndpointClient
-from conformance.ledger import Ledger
-from conformance.operations import selected
-from conformance.plugin_state import RESULTS, STATE
-from conformance.served import NoWire, OperationNotServed, not_served
-from conformance.settle import Settler
-from conformance.write_guard import WriteGuard
+from conformance.endpoint.client import EndpointClient
+from conformance.endpoint.served import NoWire, OperationNotServed, not_served
+from conformance.endpoint.settle import Settler
+from conformance.guards.ledger import Ledger
+from conformance.guards.write_guard import WriteGuard
 
 from ._support import OPERATION, SIMULATOR_REQUEST
 from ._tier import Tier
@@ -77,36 +75,6 @@ def _served(request: pytest.FixtureRequest) -> None:
 def tier(endpoint: EndpointClient, ledger: Ledger, conformance_write_guard: WriteGuard) -> Tier:
     """The model-level tier's sender; on real AWS, reads and the creations opted in."""
     return Tier(endpoint, ledger, conformance_write_guard)
-
-
-# The modules whose properties judge refusals and answers to input a conforming service
-# refuses: on real AWS they create no number, whatever the run's cap.
-SPENDS_NOTHING = ("test_availability.py", "test_errors.py", "test_protocol.py")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On real AWS, the properties that create nothing run first: the run's few numbers
-    (``--max-real-numbers``) must not be spent before them, since past the cap the spend
-    guard refuses every request. ``--operations`` / ``--skip-operations``: the tier's
-    checks of the operations left out are deselected (the coverage matrix lists them as
-    not run)."""
-    results = config.stash.get(RESULTS, None)
-    real_aws = results is not None and results.target.is_aws
-    if real_aws or (STATE.other is not None and STATE.other.is_aws):
-        items.sort(key=lambda item: item.path.name not in SPENDS_NOTHING)  # stable
-    include, exclude = config.getoption("operations"), config.getoption("skip_operations")
-    if include is None and exclude is None:
-        return
-    kept: list[pytest.Item] = []
-    dropped: list[pytest.Item] = []
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        operation = callspec.params.get("operation") if callspec is not None else None
-        left_out = isinstance(operation, str) and not selected(operation, include, exclude)
-        (dropped if left_out else kept).append(item)
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,10 @@ from botocore.model import StructureShape
 from hypothesis import given
 
 import strategies
-from conformance.client import EndpointClient, Outcome
-from conformance.invariants import InvariantFailure, invariant, require
-from conformance.ledger import Ledger
-from conformance.plugin import network_property
+from conformance.endpoint.client import EndpointClient, Outcome
+from conformance.guards.ledger import Ledger
+from conformance.invariants.properties import network_property
+from conformance.invariants.registry import InvariantFailure, invariant, require
 
 from ._support import ACCEPTED, OPERATION, Seen, as_simulator, first_sendable
 

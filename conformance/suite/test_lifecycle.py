@@ -16,11 +16,16 @@ from hypothesis.stateful import (
 )
 
 import strategies
-from conformance.client import EndpointClient
-from conformance.invariants import invariant, require
-from conformance.ledger import Ledger
-from conformance.plugin import network_property, network_settings, repeatable, until_spent
-from conformance.settle import DONE, WAIT, WRONG, Settled, Settler
+from conformance.endpoint.client import EndpointClient
+from conformance.endpoint.settle import DONE, WAIT, WRONG, Settled, Settler
+from conformance.guards.ledger import Ledger
+from conformance.invariants.properties import (
+    network_property,
+    network_settings,
+    repeatable,
+    until_spent,
+)
+from conformance.invariants.registry import invariant, require
 
 from ._support import ACCEPTED, OPERATION, Seen, as_simulator
 

@@ -1,7 +1,7 @@
 """The model-level tier: every operation of the service, judged by what the model and the
 awsJson protocol say of any operation, with no knowledge of what it means.
 
-Each check runs once per operation of the installed model (``conformance.operations``),
+Each check runs once per operation of the installed model (``conformance.service.operations``),
 on inputs drawn from the model alone. An operation that needs existing resources mostly
 meets ResourceNotFoundException with generated identifiers: a fine answer to judge. An
 operation the endpoint does not implement is "not implemented" in the coverage matrix,
@@ -19,16 +19,16 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 import strategies
-from conformance.checks import (
+from conformance.endpoint.client import Outcome
+from conformance.invariants.checks import (
     COMMON_ERRORS,
     error_shape,
     media_type,
     operation_errors,
     schema_problems,
 )
-from conformance.client import Outcome
-from conformance.invariants import invariant, require
-from conformance.operations import catalogue
+from conformance.invariants.registry import invariant, require
+from conformance.service.operations import catalogue
 from strategies.model import is_server_fault
 
 from ._support import MALFORMED, check_each

@@ -9,17 +9,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import strategies
-from conformance.checks import (
+from conformance.endpoint.client import EndpointClient
+from conformance.guards.ledger import Ledger
+from conformance.invariants.checks import (
     echo_problems,
     enum_problems,
     format_problems,
     missing_members,
     schema_problems,
 )
-from conformance.client import EndpointClient
-from conformance.invariants import InvariantFailure, invariant, require
-from conformance.ledger import Ledger
-from conformance.plugin import network_property
+from conformance.invariants.properties import network_property
+from conformance.invariants.registry import InvariantFailure, invariant, require
 
 from ._support import ACCEPTED, OPERATION, SIMULATOR_CAPABILITIES, Seen, as_simulator, own_token
 

@@ -3,7 +3,7 @@
 Once a first test has passed, it presses Ctrl-C while the garbage collector runs a
 callback in the main thread, as Hypothesis' own callback may be running when a user
 presses it: a KeyboardInterrupt raised there cannot propagate, CPython drops it (see
-``conformance/interrupts.py``).
+``conformance/endpoint/interrupts.py``).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks import format_problems
-from conformance.exchange import Exchange
+from conformance.endpoint.exchange import Exchange
+from conformance.invariants.checks import format_problems
 
 from .test_reports import exchange
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conformance import evidence
-from conformance.invariants import LEVELS, invariant_table, load_registry
+from conformance import catalog
+from conformance.invariants import evidence
+from conformance.invariants.registry import LEVELS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_every_invariant_has_claims_and_only_registered_ones_do() -> None:
-    registry = load_registry()
+    registry = catalog.invariants()
     assert set(registry) == evidence.invariant_ids()
     for inv in registry.values():
         assert inv.evidence, inv.id
@@ -29,7 +30,7 @@ def test_every_source_has_a_known_kind_and_a_citation() -> None:
 def test_each_level_is_earned_by_its_evidence() -> None:
     weak = {
         inv.id: evidence.unsupported(inv.level, inv.evidence)
-        for inv in load_registry().values()
+        for inv in catalog.invariants().values()
         if evidence.unsupported(inv.level, inv.evidence)
     }
     assert not weak, weak
@@ -49,4 +50,4 @@ def test_the_level_rule_refuses_weak_evidence() -> None:
 
 
 def test_the_readme_table_is_the_registry_and_its_evidence() -> None:
-    assert invariant_table() in README.read_text(encoding="utf-8")
+    assert catalog.table() in README.read_text(encoding="utf-8")

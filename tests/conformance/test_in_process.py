@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from conformance.badge import render_badge
-from conformance.invariants import load_registry
-from conformance.report_json import verdict
+from conformance import catalog
+from conformance.report.badge import render_badge
+from conformance.report.document import verdict
 
 from .test_suite_end_to_end import run_suite, statuses
 
@@ -34,7 +34,7 @@ def _run(pytester: pytest.Pytester, factory: str, *args: str) -> tuple[Any, dict
 
 
 def _wire_invariants() -> set[str]:
-    return {i for i, inv in load_registry().items() if inv.wire}
+    return {i for i, inv in catalog.invariants().items() if inv.wire}
 
 
 def test_mockmesh_is_judged_on_the_mock_itself(pytester: pytest.Pytester) -> None:
@@ -83,7 +83,9 @@ def test_moto_in_process_is_not_implemented(pytester: pytest.Pytester) -> None:
     assert "Traceback" not in result.stdout.str()
     assert report["target"]["kind"] == "in-process"
     wire = _wire_invariants()
-    expected = {i: ("not_applicable" if i in wire else "unimplemented") for i in load_registry()}
+    expected = {
+        i: ("not_applicable" if i in wire else "unimplemented") for i in catalog.invariants()
+    }
     assert statuses(report) == expected
     totals = report["coverage"]["totals"]
     assert totals["unimplemented"] == totals["operations"] and totals["conforms"] == 0

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conformance.interrupts import checkpoint, deferring_interrupts
+from conformance.endpoint.interrupts import checkpoint, deferring_interrupts
 
 
 def _ctrl_c() -> None:

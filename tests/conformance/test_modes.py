@@ -18,11 +18,10 @@ from typing import Any
 
 import pytest
 
+from conformance import catalog
 from conformance.command import suite_command
-from conformance.invariants import load_registry
-from conformance.operations import catalogue
-from conformance.report_json import report_verdict
-from conformance.results import validate_report
+from conformance.report.document import report_verdict, validate_report
+from conformance.service.operations import catalogue
 
 from .test_reports_browser import DevTools, chromium
 
@@ -46,7 +45,7 @@ MODES = [
         "moto",
         ("--endpoint", "moto"),
         1,
-        f"DOES NOT CONFORM ({len(load_registry())} invariants not implemented)",
+        f"DOES NOT CONFORM ({len(catalog.invariants())} invariants not implemented)",
         False,
     ),
     Mode("compare-to", ("--compare-to", "moto", "-k", "simulator_number"), 0, "CONFORMS", True),
@@ -158,7 +157,7 @@ def test_each_mode_ends_in_a_true_verdict_and_a_complete_report(
     assert bool(failed) is (mode.exit_status == 1 and "not implemented" not in verdict)
     if "replay" not in report:
         ran = {e["id"] for e in report["invariants"]}
-        assert ran | set(report["not_run"]) == set(load_registry())
+        assert ran | set(report["not_run"]) == set(catalog.invariants())
         assert report["versions"]["api_version"] == "2022-03-31"  # the installed model's
     if mode.name == "plain":  # the reference passes every invariant, each with requests
         assert {e["status"] for e in report["invariants"]} == {"passed"}

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 import strategies
-from conformance.coverage import Coverage, OperationResult
-from conformance.operations import OTHER_FAMILY, READ_VERBS, catalogue, family, selected
 from conformance.reference import ReferenceServer, Reply
-from conformance.report_json import verdict
+from conformance.report.coverage import Coverage, OperationResult
+from conformance.report.document import verdict
+from conformance.service.operations import OTHER_FAMILY, READ_VERBS, catalogue, family, selected
 
 from .test_suite_end_to_end import run_suite
 

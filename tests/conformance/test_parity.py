@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from conformance.client import Outcome
-from conformance.exchange import Exchange
-from conformance.parity import IdMap, compare, normalise
+from conformance.endpoint.client import Outcome
+from conformance.endpoint.exchange import Exchange
+from conformance.modes.parity import IdMap, compare, normalise
 from conformance.reference import ReferenceServer, Reply
-from conformance.results import validate_report
+from conformance.report.document import validate_report
 
 from .test_suite_end_to_end import run_suite
 

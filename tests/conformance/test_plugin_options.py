@@ -1,8 +1,8 @@
 """The plugin's entry point and its options: every hook reachable, --settle-timeout read.
 
-The plugin is split by concern (``plugin_options``, ``plugin_fixtures``,
-``plugin_memory``, ``plugin_reporting``), but pytest only sees what the registered
-module ``conformance.plugin`` holds: a hook left behind in a split module would be
+The plugin is split by concern (``plugin.fixtures``, ``plugin.memory``,
+``plugin.reporting``, ...), but pytest only sees what the registered
+module ``conformance.plugin.run`` holds: a hook left behind in a split module would be
 silently dead. The runs here are real pytest subprocesses with the plugin installed.
 """
 
@@ -18,21 +18,19 @@ from typing import Any
 import pytest
 
 import conformance.plugin
-from conformance.plugin_options import (
-    SETTLE_TIMEOUT_AWS_S,
-    SETTLE_TIMEOUT_LOCAL_S,
-    read_settle_timeout,
-)
+from conformance.endpoint.targets import describe
+from conformance.plugin import run as run_plugin
+from conformance.plugin.options import SETTLE_TIMEOUT_AWS_S, SETTLE_TIMEOUT_LOCAL_S
+from conformance.plugin.reading import read_settle_timeout
 from conformance.reference import RawRequest, RawResponse, ReferenceServer
-from conformance.results import validate_report
-from conformance.targets import describe
+from conformance.report.document import validate_report
 
-SPLIT = ("plugin_options", "plugin_fixtures", "plugin_memory", "plugin_reporting")
+SPLIT = ("plugin.fixtures", "plugin.memory", "plugin.reporting")
 
 
 HOOKS = {
-    "pytest_addoption",
     "pytest_configure",
+    "pytest_collection_modifyitems",
     "pytest_configure_node",
     "pytest_unconfigure",
     "pytest_ignore_collect",
@@ -52,39 +50,34 @@ FIXTURES = {
     "conformance_ledger",
     "conformance_settle_timeout",
     "conformance_write_guard",
+    "conformance_differences",
+    "conformance_replay_properties",
 }
 
 
-def test_every_hook_and_fixture_of_the_split_modules_is_on_the_entry_point() -> None:
+def test_every_hook_and_fixture_of_the_split_modules_is_on_the_registered_run() -> None:
+    """pytest sees hooks and fixtures on a registered module only: those of the split
+    modules are on ``conformance.plugin.run``, which the light entry point registers."""
     split = set()
     for name in SPLIT:
         module = importlib.import_module(f"conformance.{name}")
         for attr, value in vars(module).items():
             if attr.startswith(("pytest_", "conformance_")) and not inspect.ismodule(value):
-                assert getattr(conformance.plugin, attr, None) is value, f"{name}.{attr}"
+                assert getattr(run_plugin, attr, None) is value, f"{name}.{attr}"
                 split.add(attr)
-    on_plugin = {a for a in vars(conformance.plugin) if a.startswith(("pytest_", "conformance_"))}
-    assert on_plugin == HOOKS | FIXTURES
-    assert split == on_plugin - {
+    on_run = {a for a in vars(run_plugin) if a.startswith(("pytest_", "conformance_"))}
+    assert on_run == HOOKS | FIXTURES
+    assert split == on_run - {
         "pytest_configure",
         "pytest_sessionstart",
         "pytest_runtest_setup",
         "pytest_ignore_collect",
+        "pytest_collection_modifyitems",
+        "conformance_differences",
+        "conformance_replay_properties",
     }
-
-
-def test_what_the_suite_imports_from_the_plugin_is_still_there() -> None:
-    from conformance.plugin import (
-        network_property,
-        network_settings,
-        repeatable,
-        replay_log,
-        replay_properties,
-    )
-
-    assert network_settings().deadline is None
-    assert callable(network_property()) and callable(repeatable)
-    assert callable(replay_log) and callable(replay_properties)
+    entry = {a for a in vars(conformance.plugin) if a.startswith("pytest_")}
+    assert entry == {"pytest_addoption", "pytest_configure"}
 
 
 def options(**given: Any) -> Any:

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from conformance.client import Outcome, Sent
-from conformance.exchange import Exchange
-from conformance.invariants import load_registry
-from conformance.parity import normalise
-from conformance.recording import outcome_of, sent_of, to_entry
+from conformance import catalog
+from conformance.endpoint.client import Outcome, Sent
+from conformance.endpoint.exchange import Exchange
+from conformance.modes.parity import normalise
+from conformance.modes.recording import outcome_of, sent_of, to_entry
 from conformance.reference import ReferenceServer, Reply
-from conformance.results import validate_report
+from conformance.report.document import validate_report
 
 from .test_parity import _not_found_is_validation
 from .test_suite_end_to_end import run_suite
@@ -83,8 +83,8 @@ def test_a_recording_replays_against_the_reference_without_difference(
     recorded = pytester.path / "recorded"
     _record(pytester, recorded, "--operations", f"^({'|'.join(TIER_OPERATIONS)})$")
     files = sorted(p.stem for p in recorded.glob("*.json"))
-    deep = {i for i in load_registry() if not i.startswith("OPS-")}
-    tier = {f"{i}.{TIER_OPERATIONS[0]}" for i in set(load_registry()) - deep}
+    deep = {i for i in catalog.invariants() if not i.startswith("OPS-")}
+    tier = {f"{i}.{TIER_OPERATIONS[0]}" for i in set(catalog.invariants()) - deep}
     # one file per invariant, named by its id; the tier's, one per operation it ran on
     # too (an operation not implemented is not run, and leaves nothing to replay)
     assert files == sorted(deep | tier)

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from conformance.command import suite_command
-from conformance.results import validate_report
+from conformance.report.document import validate_report
 
 from .test_reports import Page
 

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from conformance.coverage import Coverage, headline
-from conformance.operations import catalogue
-from conformance.report_html import render_html
-from conformance.results import RunResults, validate_report
+from conformance.report.coverage import Coverage, headline
+from conformance.report.document import validate_report
+from conformance.report.html import render_html
+from conformance.report.run import RunResults
+from conformance.service.operations import catalogue
 
 from .test_reports import HOSTILE, Page, call_report, failure, results
 

@@ -19,25 +19,22 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conformance import evidence
-from conformance.badge import colour_for, render_badge
-from conformance.client import DUMMY_SECRET, Outcome
+from conformance import catalog
 from conformance.command import suite_args
-from conformance.exchange import Exchange
-from conformance.invariants import LEVELS, InvariantFailure, load_registry
-from conformance.parity import DifferenceLog, compare
+from conformance.endpoint.client import DUMMY_SECRET, Outcome
+from conformance.endpoint.exchange import Exchange
+from conformance.endpoint.json_forms import reportable
+from conformance.endpoint.targets import Target
+from conformance.invariants import evidence
+from conformance.invariants.registry import LEVELS, InvariantFailure
+from conformance.modes.parity import DifferenceLog, compare
 from conformance.reference import RawRequest, RawResponse, ReferenceServer
-from conformance.report_html import render_html
-from conformance.report_json import reportable
-from conformance.results import (
-    REPORT_FILES,
-    RunResults,
-    load_schema,
-    minimality,
-    validate_report,
-    write_report_files,
-)
-from conformance.targets import Target
+from conformance.report.badge import colour_for, render_badge
+from conformance.report.document import load_schema, minimality, validate_report
+from conformance.report.files import REPORT_FILES, write_report_files
+from conformance.report.html import render_html
+from conformance.report.run import RunResults
+from conformance.report.terminal import summary_lines
 
 HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">"
 SIGNATURE = "0123456789abcdef" * 4
@@ -75,6 +72,8 @@ def call_report(failed: bool = True, skipped: bool = False, note: str = "") -> A
 
 
 def results(target: Target | None = None) -> RunResults:
+    """A run's results, its registry loaded as the plugin loads it for a run."""
+    catalog.invariants()
     return RunResults(
         target=target or Target("http://127.0.0.1:4566", "url", "http://127.0.0.1:4566"),
         seed="1234",
@@ -85,7 +84,7 @@ def results(target: Target | None = None) -> RunResults:
 
 
 def levels() -> dict[str, str]:
-    return {i.id: i.level for i in load_registry().values()}
+    return {i.id: i.level for i in catalog.invariants().values()}
 
 
 def first_at(level: str) -> list[str]:
@@ -141,13 +140,13 @@ def test_summary_lists_the_worst_failures_first_and_the_files_written(tmp_path: 
     run.record(call_report(failed=False), passed, None)
     run.finish(1)
     run.path = run.write(tmp_path / "out")
-    lines = run.summary_lines()
+    lines = summary_lines(run)
     failed_lines = [line for line in lines if "FAILED" in line]
     assert [line.split()[1] for line in failed_lines] == [must_b, must_a, should]
     text = "\n".join(lines)
     assert (
         "DOES NOT CONFORM (3 invariants failed; "
-        f"partial: 4 of {len(load_registry())} invariants run)" in text
+        f"partial: 4 of {len(catalog.invariants())} invariants run)" in text
     )
     for name in REPORT_FILES:
         assert str(tmp_path / "out" / name) in text
@@ -227,20 +226,25 @@ def test_the_schema_is_shipped_as_package_data() -> None:
 
     from setuptools.config.pyprojecttoml import read_configuration
 
-    import conformance
+    import conformance.invariants.evidence
+    import conformance.report.document
 
     config = read_configuration(Path(__file__).parents[2] / "pyproject.toml")
-    patterns = config["tool"]["setuptools"]["package-data"]["conformance"]
-    schema = Path(conformance.__file__).with_name("report.schema.json")
-    assert schema.is_file()
-    assert any(fnmatch.fnmatch(schema.name, pattern) for pattern in patterns)
+    data = config["tool"]["setuptools"]["package-data"]
+    for package, module, name in (
+        ("conformance.report", conformance.report.document, "report.schema.json"),
+        ("conformance.invariants", conformance.invariants.evidence, "evidence.json"),
+    ):
+        shipped = Path(module.__file__ or "").with_name(name)
+        assert shipped.is_file()
+        assert any(fnmatch.fnmatch(name, pattern) for pattern in data[package]), package
 
 
 def test_every_invariant_carries_its_evidence_and_the_run_its_settle_timeout() -> None:
     report = full_report()
     validate_report(report)
     assert report["settle_timeout"] == 10.0
-    registry = load_registry()
+    registry = catalog.invariants()
     for entry in report["invariants"]:
         expected = [claim.to_dict() for claim in registry[entry["id"]].evidence]
         assert entry["evidence"] == expected
@@ -419,7 +423,7 @@ def test_the_page_shows_verdict_matrix_failures_and_differences() -> None:
     page = Page(render_html(report))
     assert page.find("p", id="verdict") == [
         "DOES NOT CONFORM (1 invariant failed; "
-        f"partial: 3 of {len(load_registry())} invariants run)"
+        f"partial: 3 of {len(catalog.invariants())} invariants run)"
     ]
     for entry in report["invariants"]:
         cells = page.find("td", **{"data-level": entry["level"], "data-status": entry["status"]})
@@ -655,19 +659,19 @@ def test_levels_are_the_matrix_rows() -> None:
 def test_report_json_is_written_even_if_the_page_cannot_be(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import conformance.report_html
+    import conformance.report.html
 
     def broken(report: dict[str, Any]) -> str:
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(conformance.report_html, "render_html", broken)
+    monkeypatch.setattr(conformance.report.html, "render_html", broken)
     with pytest.raises(RuntimeError):
         write_report_files(full_report(), tmp_path)
     validate_report(json.loads((tmp_path / "report.json").read_text()))
 
 
 def test_a_run_that_checked_nothing_does_not_conform_by_default() -> None:
-    from conformance.results import verdict
+    from conformance.report.document import verdict
 
     assert not verdict({"passed": 0, "failed": 0, "skipped": 4}).startswith("CONFORMS")
     assert verdict({"passed": 3, "failed": 0, "skipped": 1}).startswith("CONFORMS on what")
@@ -766,7 +770,7 @@ def test_publish_says_why_moto_did_not_start(
     from collections.abc import Iterator
 
     from conformance import publish
-    from conformance.targets import TargetError
+    from conformance.endpoint.targets import TargetError
 
     @contextlib.contextmanager
     def moto_that_fails(name: str, extra_args: tuple[str, ...] = ()) -> Iterator[str]:

@@ -27,7 +27,7 @@ import pytest
 
 from conformance.command import suite_command
 from conformance.reference import ReferenceServer, Reply
-from conformance.results import validate_report
+from conformance.report.document import validate_report
 
 MARK = "pwned-by-the-endpoint"
 HOSTILE = (

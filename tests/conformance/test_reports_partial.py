@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
-from conformance.badge import render_badge
+from conformance import catalog
 from conformance.command import suite_args
-from conformance.invariants import load_registry
-from conformance.report_html import render_html
-from conformance.report_json import verdict
-from conformance.results import validate_report
+from conformance.report.badge import render_badge
+from conformance.report.document import validate_report, verdict
+from conformance.report.html import render_html
 
 from .test_readme_samples import TESTS
 from .test_reports import Page, call_report, results
@@ -43,7 +42,7 @@ def test_the_verdict_names_how_many_of_the_registered_invariants_ran() -> None:
 
 def one_invariant_report() -> dict[str, Any]:
     run = results()
-    chosen = sorted(load_registry())[0]
+    chosen = sorted(catalog.invariants())[0]
     run.expect(chosen)
     run.record(call_report(failed=False), chosen, None)
     run.finish(0)
@@ -55,11 +54,11 @@ def test_results_of_a_selection_list_every_registered_invariant_not_run() -> Non
     validate_report(report)
     chosen = report["invariants"][0]["id"]
     assert report["partial"] is True
-    assert report["not_run"] == sorted(set(load_registry()) - {chosen})
+    assert report["not_run"] == sorted(set(catalog.invariants()) - {chosen})
     assert "1/1 passed (partial)" in badge_texts(render_badge(report))
     page = Page(render_html(report))
     assert page.find("p", id="verdict") == [
-        f"CONFORMS (partial: 1 of {len(load_registry())} invariants run)"
+        f"CONFORMS (partial: 1 of {len(catalog.invariants())} invariants run)"
     ]
     assert page.find("section", id="not-run")
     listed = [row for row in page.elements if row[0] == "tr" and "data-not-run" in row[1]]
@@ -68,12 +67,12 @@ def test_results_of_a_selection_list_every_registered_invariant_not_run() -> Non
 
 def test_a_complete_run_is_not_partial() -> None:
     run = results()
-    for invariant_id in load_registry():
+    for invariant_id in catalog.invariants():
         run.record(call_report(failed=False), invariant_id, None)
     run.finish(0)
     report = run.to_dict()
     assert (report["partial"], report["not_run"]) == (False, [])
-    n = len(load_registry())
+    n = len(catalog.invariants())
     assert f"{n}/{n} passed" in badge_texts(render_badge(report))
     page = Page(render_html(report))
     assert page.find("p", id="verdict") == ["CONFORMS"] and not page.find("section", id="not-run")
@@ -95,17 +94,19 @@ def test_a_run_selected_with_k_is_partial_everywhere(pytester: pytest.Pytester) 
     )
     assert result.ret == 0, result.stdout.str()[-3000:]
     result.stdout.fnmatch_lines(
-        [f"*verdict: CONFORMS (partial: 1 of {len(load_registry())} invariants run)"]
+        [f"*verdict: CONFORMS (partial: 1 of {len(catalog.invariants())} invariants run)"]
     )
     report = json.loads((out / "report.json").read_text())
     validate_report(report)
     assert [e["id"] for e in report["invariants"]] == ["IDEMP-SAME"]
     assert report["partial"] is True
-    assert report["not_run"] == sorted(set(load_registry()) - {"IDEMP-SAME"})
+    assert report["not_run"] == sorted(set(catalog.invariants()) - {"IDEMP-SAME"})
     assert "1/1 passed (partial)" in badge_texts((out / "badge.svg").read_text())
     page = Page((out / "report.html").read_text())
-    assert f"partial: 1 of {len(load_registry())}" in page.find("p", id="verdict")[0]
-    assert len([e for e in page.elements if "data-not-run" in e[1]]) == len(load_registry()) - 1
+    assert f"partial: 1 of {len(catalog.invariants())}" in page.find("p", id="verdict")[0]
+    assert (
+        len([e for e in page.elements if "data-not-run" in e[1]]) == len(catalog.invariants()) - 1
+    )
 
 
 def test_collect_only_gives_no_verdict_and_writes_no_report(pytester: pytest.Pytester) -> None:

@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
-from conformance.client import EndpointClient, dummy_credentials
-from conformance.exchange import Exchange
-from conformance.invariants import InvariantFailure
-from conformance.report_json import bytes_form
-from conformance.reproduce import BODY_FILE, as_boto3_sends
+from conformance.endpoint.client import EndpointClient, dummy_credentials
+from conformance.endpoint.exchange import Exchange
+from conformance.endpoint.json_forms import bytes_form
+from conformance.endpoint.reproduce import BODY_FILE, as_boto3_sends
+from conformance.invariants.registry import InvariantFailure
 
 OPERATION = "RequestPhoneNumber"
 BODIES = [b"\x00", b"{", b"\xff\xfe", b'{"IsoCountryCode": "U\x1b[2JS\r",}', b"'%s\\\x7f\x85"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from conformance.settle import DONE, MAX_DELAY_S, WAIT, WRONG, Settler
+from conformance.endpoint.settle import DONE, MAX_DELAY_S, WAIT, WRONG, Settler
 
 
 class FakeTime:

@@ -20,9 +20,8 @@ from typing import IO, Any
 import hypothesis._settings
 import pytest
 
+from conformance import catalog
 from conformance.command import suite_args, suite_command
-from conformance.invariants import load_registry
-from conformance.operations import catalogue
 from conformance.reference import (
     RawRequest,
     RawResponse,
@@ -33,7 +32,8 @@ from conformance.reference import (
     ServiceError,
     ServiceWrapper,
 )
-from conformance.results import validate_report
+from conformance.report.document import validate_report
+from conformance.service.operations import catalogue
 
 from ..seeded.runner import selecting
 
@@ -213,7 +213,7 @@ def test_the_report_path_is_printed(pytester: pytest.Pytester) -> None:
 def test_the_readme_lists_every_invariant_with_its_level() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     rows = dict(re.findall(r"^\| ([A-Z0-9-]+) \| (\w+) \|", readme, flags=re.M))
-    assert rows == {i.id: i.level for i in load_registry().values()}
+    assert rows == {i.id: i.level for i in catalog.invariants().values()}
 
 
 def test_xdist_and_junitxml_work_and_the_seed_repeats(pytester: pytest.Pytester) -> None:
@@ -484,7 +484,7 @@ def test_numbers_left_behind_are_reported_with_what_releases_them(
 
 
 def _describe_status(url: str, access_key: str, number_id: str) -> str | None:
-    from conformance.client import EndpointClient, dummy_credentials
+    from conformance.endpoint.client import EndpointClient, dummy_credentials
 
     client = EndpointClient(url, "us-east-1", dummy_credentials(access_key))
     outcome = client.call("DescribePhoneNumbers", {"PhoneNumberIds": [number_id]})
@@ -498,7 +498,7 @@ def test_cleanup_releases_what_a_ledger_lists(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from conformance.client import EndpointClient, dummy_credentials
+    from conformance.endpoint.client import EndpointClient, dummy_credentials
 
     with ReferenceServer() as server:
         credentials = dummy_credentials()
@@ -564,13 +564,13 @@ def test_an_endpoint_without_the_service_is_not_implemented_at_once(
         result, report = run_suite(pytester, "--endpoint", server.url)
     assert result.ret == 1
     assert set(statuses(report).values()) == {"unimplemented"}
-    assert report["summary"]["unimplemented"] == len(load_registry())
+    assert report["summary"]["unimplemented"] == len(catalog.invariants())
     # an empty request, then the simulator request; then each operation once (the tier)
     assert len(received) == 2 + len(catalogue())
     result.stdout.fnmatch_lines(
         [
             "*NOT IMPLEMENTED: the endpoint does not implement RequestPhoneNumber: HTTP *",
-            f"*verdict: DOES NOT CONFORM ({len(load_registry())} invariants not implemented)*",
+            f"*verdict: DOES NOT CONFORM ({len(catalog.invariants())} invariants not implemented)*",
         ]
     )
 

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from conformance.operations import catalogue
-from conformance.targets import TargetError, check_reachable, describe, embedded
+from conformance.endpoint.targets import TargetError, check_reachable, describe, embedded
+from conformance.service.operations import catalogue
 
 from .test_suite_end_to_end import run_suite, statuses
 
@@ -65,7 +65,7 @@ def test_embedded_moto_answers_and_is_stopped_afterwards() -> None:
 
 _HOLDS_A_TARGET = """
 import sys, time
-from conformance.targets import embedded
+from conformance.endpoint.targets import embedded
 with embedded(sys.argv[1]) as url:
     print(url, flush=True)
     time.sleep(600)

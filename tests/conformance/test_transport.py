@@ -32,8 +32,8 @@ from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conformance.client import EndpointClient, dummy_credentials
-from conformance.transport import Transport, TransportError
+from conformance.endpoint.client import EndpointClient, dummy_credentials
+from conformance.endpoint.transport import Transport, TransportError
 
 
 @dataclass

@@ -18,16 +18,16 @@ from typing import Any
 import boto3
 import pytest
 
-from conformance.client import dummy_credentials
-from conformance.examples import buggy_wrappers, sms_wrapper
-from conformance.reference import ReferenceServer
-from conformance.wrappers import (
+from conformance.endpoint.client import dummy_credentials
+from conformance.endpoint.wrappers import (
     NOTE_HEADER,
     REQUIRED_METHODS,
     WrapperClient,
     WrapperError,
     load_factory,
 )
+from conformance.examples import buggy_wrappers, sms_wrapper
+from conformance.reference import ReferenceServer
 
 from .test_suite_end_to_end import run_suite, statuses
 

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 
 import strategies
-from conformance.client import EndpointClient, dummy_credentials
-from conformance.ledger import Ledger
-from conformance.operations import catalogue
-from conformance.recording import Recorder
+from conformance.endpoint.client import EndpointClient, dummy_credentials
+from conformance.guards.ledger import Ledger
+from conformance.guards.write_guard import DOCUMENTED, WriteGuard, families
+from conformance.modes.recording import Recorder
 from conformance.reference import ReferenceServer, Reply
-from conformance.undo import Undo, undo_of
-from conformance.write_guard import DOCUMENTED, WriteGuard, families
+from conformance.service.operations import catalogue
+from conformance.service.undo import Undo, undo_of
 
 from .test_suite_end_to_end import run_suite
 

@@ -1,0 +1,1 @@
+"""Ways of running besides certifying one endpoint: parity, record and replay."""

@@ -1,0 +1,2 @@
+"""A run's results and its report: the document, its files, the page, the badge,
+the coverage matrix."""
