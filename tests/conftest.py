@@ -2,7 +2,9 @@
 
 import signal
 
-pytest_plugins = ["pytester"]
+# tests.seeded.scoreboard: the seeded catalog's scoreboard (loaded here so that the
+# xdist controller, which loads no conftest below this one, prints it too).
+pytest_plugins = ["pytester", "tests.seeded.scoreboard"]
 
 # Some tests press Ctrl-C, in this process and in the suites it starts. A session begun
 # with SIGINT ignored (a background job of a non-interactive shell) would pass that on

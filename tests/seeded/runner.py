@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conformance import catalog
 from conformance.command import checkout_env, suite_command
-from conformance.invariants import load_registry
 
 SUITE_TIMEOUT_S = 300
 
 
 def selecting(invariant_ids: Iterable[str]) -> tuple[str, ...]:
     """``-k`` arguments that select the suite tests checking ``invariant_ids``."""
-    load_registry()
+    catalog.invariants()
     names = []
     for module_name, module in sorted(sys.modules.items()):
         if not module_name.startswith("conformance.suite.test_"):

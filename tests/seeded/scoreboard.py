@@ -1,7 +1,10 @@
 """Prints the seeded catalog's scoreboard (kill rate, false positives) after the run.
 
 Results come from the ``seeded`` property each variant test records, which travels with
-its test report, so the table is also complete under pytest-xdist.
+its test report, so the table is also complete under pytest-xdist. A plugin that
+tests/conftest.py loads, not tests/seeded/conftest.py: the xdist controller collects
+nothing, so it never loads a conftest below tests/, and it is the controller that
+receives every worker's reports and writes the terminal summary.
 """
 
 from __future__ import annotations

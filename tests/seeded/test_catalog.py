@@ -14,15 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from conformance.invariants import LEVELS, load_registry
-from conformance.operations import catalogue, selected
+from conformance import catalog
+from conformance.invariants.registry import LEVELS
+from conformance.service.operations import catalogue, selected
 
 from .runner import SuiteRun, run_suite, selecting
 from .variants import BROKEN, CATALOG, LEGAL, Variant
 
 
 def test_the_catalog_covers_every_family_and_names_real_invariants() -> None:
-    registry = load_registry()
+    registry = catalog.invariants()
     assert len(BROKEN) >= 30 and len(LEGAL) >= 8
     families = {v.family for v in BROKEN}
     expected = {"schema", "enum", "echo", "formats", "idempotency", "errors", "protocol"}
@@ -57,7 +58,7 @@ def test_operation_patterns_select_operations_of_the_model() -> None:
 
 def test_every_invariant_catches_some_broken_variant() -> None:
     caught = {i for v in BROKEN for i in v.caught_by}
-    untested = set(load_registry()) - caught
+    untested = set(catalog.invariants()) - caught
     assert not untested, f"no seeded bug is meant to be caught by {sorted(untested)}"
 
 
@@ -146,7 +147,7 @@ def test_variant(
     )
     assert run.statuses, f"no report.json:\n{run.tail()}"
     if variant.legal:
-        assert set(run.statuses) == set(variant.select or load_registry())
+        assert set(run.statuses) == set(variant.select or catalog.invariants())
         unexpected = {i: s for i, s in run.statuses.items() if s != "passed"}
         for tolerated in variant.tolerated:
             unexpected.pop(tolerated, None)
