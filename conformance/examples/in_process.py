@@ -56,5 +56,19 @@ def mockmesh_client(*, endpoint_url: str, region_name: str, session: boto3.Sessi
     import mockmesh
 
     mockmesh.enable()
+    _MOCKMESH_CLIENTS.append(1)
     client = session.client(SERVICE, endpoint_url=endpoint_url, region_name=region_name)
-    return MockedClient(client, mockmesh.disable)
+    return MockedClient(client, _mockmesh_closed)
+
+
+# mockmesh patches botocore for the whole process: it is turned off again only when the
+# last client made here closes (a run makes one per account it signs as).
+_MOCKMESH_CLIENTS: list[int] = []
+
+
+def _mockmesh_closed() -> None:
+    import mockmesh
+
+    _MOCKMESH_CLIENTS.pop()
+    if not _MOCKMESH_CLIENTS:
+        mockmesh.disable()

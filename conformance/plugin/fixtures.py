@@ -2,6 +2,7 @@
 
 Session fixtures ``conformance_target`` (reachable, an embedded one running),
 ``conformance_endpoint`` (a client of it, mirrored to ``--compare-to`` in parity mode),
+``conformance_second_account`` (the same endpoint as another account),
 ``conformance_ledger`` (the numbers and resources the run holds),
 ``conformance_write_guard`` (what is never sent to real AWS) and
 ``conformance_settle_timeout`` (``--settle-timeout`` in force); and, under xdist, one
@@ -114,6 +115,34 @@ def conformance_endpoint(
             STATE.left_behind.extend(mirror.close())  # after the ledger's mirrored releases
     except (TargetError, TransportError) as e:
         pytest.exit(f"conformance: --compare-to: {e}", returncode=3)
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def conformance_second_account(
+    request: pytest.FixtureRequest, conformance_target: Target
+) -> Iterator[EndpointClient | None]:
+    """The endpoint under test as a second account, reached the same way (through the
+    user's client where there is one): fresh dummy credentials, or on real AWS those
+    of ``--second-profile`` (None without it: what needs it is skipped, saying so)."""
+    config = request.config
+    if conformance_target.is_aws and not config.getoption("conformance_assume_aws"):
+        profile = config.getoption("second_profile")
+        if profile is None:
+            yield None
+            return
+        import botocore.session
+
+        found = botocore.session.Session(profile=profile).get_credentials()
+        if found is None:
+            raise pytest.UsageError(f"--second-profile {profile}: no credentials")
+        frozen = found.get_frozen_credentials()
+        credentials = Credentials(str(frozen.access_key), str(frozen.secret_key), frozen.token)
+    else:
+        credentials = dummy_credentials()
+    client = _endpoint_client(config, conformance_target.url, credentials)
+    STATE.clients.append(client)  # its requests count with the run's
+    yield client
     client.close()
 
 

@@ -78,6 +78,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=argparse.SUPPRESS,  # tests of the suite itself: treat a local URL as real AWS
     )
     group.addoption(
+        "--second-profile",
+        metavar="PROFILE",
+        default=None,
+        help="on real AWS, the AWS profile of a second account, for the checks that one "
+        "account neither sees nor changes another's numbers (skipped without it; "
+        "elsewhere a second set of dummy credentials is a second account)",
+    )
+    group.addoption(
         "--use-env-credentials",
         action="store_true",
         default=False,

@@ -31,6 +31,7 @@ from conformance.modes.replay_tally import ReplayTally
 from conformance.plugin.fixtures import (
     conformance_endpoint,
     conformance_ledger,
+    conformance_second_account,
     conformance_settle_timeout,
     conformance_target,
     conformance_write_guard,
@@ -76,6 +77,7 @@ __all__ = [
     "conformance_endpoint",
     "conformance_ledger",
     "conformance_replay_properties",
+    "conformance_second_account",
     "conformance_settle_timeout",
     "conformance_target",
     "conformance_write_guard",

@@ -65,6 +65,8 @@ from typing import Any, TypeVar
 
 from botocore.model import ListShape, Shape, StructureShape
 
+from conformance.service.listings import member_for_filter
+
 from . import errors as E
 from . import model
 from .state import AccountState, Arn, RequestContext, Resource, find
@@ -255,16 +257,7 @@ def _filter_members(inputs: StructureShape, info: Shape) -> dict[str, str]:
         return {}
     assert isinstance(filters, ListShape) and isinstance(filters.member, StructureShape)
     names = model.enum(filters.member.members["Name"])
-    return {name: _member_for_filter(name, info) for name in names}
-
-
-def _member_for_filter(name: str, info: Shape) -> str:
-    assert isinstance(info, StructureShape)
-    pascal = "".join(word.capitalize() for word in name.split("-"))
-    for candidate in (pascal, re.sub("y$", "ies", pascal), pascal + "s"):
-        if candidate in info.members:
-            return candidate
-    raise ValueError(f"filter {name!r} matches no member of {info.name}")
+    return {name: member_for_filter(name, info) for name in names}
 
 
 def _filtered(

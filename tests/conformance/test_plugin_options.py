@@ -50,6 +50,7 @@ FIXTURES = {
     "conformance_ledger",
     "conformance_settle_timeout",
     "conformance_write_guard",
+    "conformance_second_account",
     "conformance_differences",
     "conformance_replay_properties",
 }

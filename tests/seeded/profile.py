@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from hypothesis import Phase, settings
 
-import conformance.plugin  # noqa: F401  (registers "quick", which this profile extends)
+import conformance.invariants.properties  # noqa: F401  (registers "quick", which this extends)
 
 settings.register_profile(
     "seeded",

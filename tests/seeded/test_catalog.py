@@ -26,7 +26,7 @@ def test_the_catalog_covers_every_family_and_names_real_invariants() -> None:
     registry = catalog.invariants()
     assert len(BROKEN) >= 30 and len(LEGAL) >= 8
     families = {v.family for v in BROKEN}
-    expected = {"schema", "enum", "echo", "formats", "idempotency", "errors", "protocol"}
+    expected = {"schema", "enum", "echo", "formats", "idempotency", "errors", "protocol", "reads"}
     assert expected | {"lifecycle", "operations"} <= families
     named = {i for v in BROKEN for i in v.caught_by} | {i for v in LEGAL for i in v.tolerated}
     assert named <= set(registry), named - set(registry)

@@ -869,6 +869,108 @@ class TooManyTagsInvalid(ServiceWrapper):
 # -- the catalog -------------------------------------------------------------------------
 
 
+# -- reads across calls ------------------------------------------------------------------
+
+DESCRIBE = "DescribePhoneNumbers"
+BY_ID_OR_ARN = {DESCRIBE: "PhoneNumberIds", "UpdatePhoneNumber": "PhoneNumberId"}
+
+
+class ArnRefused(ServiceWrapper):
+    """Finds a number by its id only: a PhoneNumberArn where the model takes either is
+    "not found" (a mock that keys its store by id)."""
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        member = BY_ID_OR_ARN.get(operation) or (
+            "PhoneNumberId" if operation == "ReleasePhoneNumber" else None
+        )
+        given = params.get(member) if member else None
+        for value in given if isinstance(given, list) else [given]:
+            if isinstance(value, str) and value.startswith("arn:"):
+                raise E.not_found(E.PHONE_NUMBER, value)
+        return super().handle(operation, params, ctx)
+
+
+class UpdateNotKept(ServiceWrapper):
+    """UpdatePhoneNumber answers the number as updated but keeps nothing of it."""
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        if operation != "UpdatePhoneNumber":
+            return super().handle(operation, params, ctx)
+        found = super().handle(DESCRIBE, {"PhoneNumberIds": [params["PhoneNumberId"]]}, ctx)
+        number = dict(found["PhoneNumbers"][0])
+        number.update({k: v for k, v in params.items() if k in number and k != "PhoneNumberId"})
+        return number
+
+
+class Dropping(ServiceWrapper):
+    """DescribePhoneNumbers without the members it ignores (``DROPPED``)."""
+
+    DROPPED: tuple[str, ...] = ()
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        if operation == DESCRIBE:
+            params = {k: v for k, v in params.items() if k not in self.DROPPED}
+        return super().handle(operation, params, ctx)
+
+
+class FiltersIgnored(Dropping):
+    """Every number, whatever the Filters."""
+
+    DROPPED = ("Filters",)
+
+
+class MaxResultsIgnored(Dropping):
+    """Every number on one page, whatever MaxResults."""
+
+    DROPPED = ("MaxResults",)
+
+
+class TokenRestarts(Dropping):
+    """A NextToken leads back to the first page, so a paginator never ends."""
+
+    DROPPED = ("NextToken",)
+
+
+class OneAccount(ServiceWrapper):
+    """Every access key is the same account: all callers share one store."""
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        shared = RequestContext("123456789012", ctx.region, ctx.request_id)
+        return super().handle(operation, params, shared)
+
+
+class ListingReversed(ServiceWrapper):
+    """DescribePhoneNumbers lists its page in the other order (no order is documented)."""
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        answer = super().handle(operation, params, ctx)
+        if operation == DESCRIBE and isinstance(answer.get("PhoneNumbers"), list):
+            answer = {**answer, "PhoneNumbers": answer["PhoneNumbers"][::-1]}
+        return answer
+
+
+class BooleanFilterRefused(ServiceWrapper):
+    """A boolean filter's value must be TRUE or FALSE (the form is not documented):
+    true/false are refused with ValidationException."""
+
+    def handle(self, operation: str, params: dict[str, Any], ctx: RequestContext) -> Any:
+        filters = params.get("Filters") if operation == DESCRIBE else None
+        for f in filters if isinstance(filters, list) else []:
+            name, values = (f.get("Name"), f.get("Values")) if isinstance(f, dict) else ("", [])
+            if (
+                isinstance(name, str)
+                and name.endswith("-enabled")
+                and isinstance(values, list)
+                and {"true", "false"} & {v for v in values if isinstance(v, str)}
+            ):
+                raise ServiceError(
+                    "ValidationException",
+                    "Filter values of booleans are TRUE or FALSE",
+                    Reason="INVALID_FILTER_VALUES",
+                )
+        return super().handle(operation, params, ctx)
+
+
 def _v(
     name: str,
     family: str,
@@ -1497,6 +1599,55 @@ BROKEN: list[Variant] = [
         operations="^(GetResourcePolicy|GetProtectConfigurationCountryRuleSet"
         "|ListNotifyCountries|DescribeSpendLimits|DescribeKeywords)$",
     ),
+    # reads across calls
+    _v(
+        "reads-arn-refused",
+        "reads",
+        "READ-ID-OR-ARN",
+        "a number named by its ARN is not found (the store is keyed by id)",
+        wrapped(ArnRefused),
+        operations="^DescribePhoneNumbers$",
+    ),
+    _v(
+        "reads-update-not-kept",
+        "reads",
+        "READ-BACK",
+        "UpdatePhoneNumber answers the new settings but a later Describe shows the old",
+        wrapped(UpdateNotKept),
+        operations="^UpdatePhoneNumber$",
+    ),
+    _v(
+        "reads-filters-ignored",
+        "reads",
+        "READ-FILTERS",
+        "DescribePhoneNumbers ignores Filters",
+        wrapped(FiltersIgnored),
+        operations="^DescribePhoneNumbers$",
+    ),
+    _v(
+        "reads-max-results-ignored",
+        "reads",
+        "READ-PAGING",
+        "DescribePhoneNumbers ignores MaxResults: every number on one page",
+        wrapped(MaxResultsIgnored),
+        operations="^DescribePhoneNumbers$",
+    ),
+    _v(
+        "reads-token-restarts",
+        "reads",
+        "READ-PAGING",
+        "a NextToken leads back to the first page: a paginator never ends",
+        wrapped(TokenRestarts),
+        operations="^DescribePhoneNumbers$",
+    ),
+    _v(
+        "reads-one-account",
+        "reads",
+        "READ-ACCOUNTS",
+        "every access key is one account: another account lists and releases the numbers",
+        wrapped(OneAccount),
+        operations="^DescribePhoneNumbers$",
+    ),
 ]
 
 _BOTO3_HEADER = (
@@ -1641,6 +1792,16 @@ LEGAL: list[Variant] = [
         lambda: ReferenceServer(service=service(create_delete_rate=1.0, create_delete_burst=1)),
         select="IDEMP-CONCURRENT LIFECYCLE",
         profile="seeded-few",
+    ),
+    _legal(
+        "legal-listing-reversed",
+        "DescribePhoneNumbers lists a page in the other order (no order is documented)",
+        wrapped(ListingReversed),
+    ),
+    _legal(
+        "legal-boolean-filter-refused",
+        "boolean filter values true/false refused with ValidationException (undocumented form)",
+        wrapped(BooleanFilterRefused),
     ),
 ]
 
