@@ -36,27 +36,30 @@ _SIMPLE_TYPES = {
 }
 
 
-def shape_schema(shape: Shape) -> dict[str, Any]:
-    """A self-contained JSON Schema of ``shape``; named shapes go under ``$defs``."""
+def shape_schema(shape: Shape, constraints: bool = True) -> dict[str, Any]:
+    """A self-contained JSON Schema of ``shape``; named shapes go under ``$defs``.
+    ``constraints=False``: types, required members, unions and enums only, without the
+    model's lengths, ranges, list and map sizes and patterns (Smithy servers do not
+    enforce those on what they answer)."""
     defs: dict[str, Any] = {}
-    root = _body(shape, defs)
+    root = _body(shape, defs, constraints)
     return {"$schema": DIALECT, "title": shape.name, **root, "$defs": defs}
 
 
-def _ref(shape: Shape, defs: dict[str, Any]) -> dict[str, Any]:
+def _ref(shape: Shape, defs: dict[str, Any], constraints: bool) -> dict[str, Any]:
     if shape.name not in defs:
         defs[shape.name] = {}  # placeholder first: recursive shapes refer to themselves
-        defs[shape.name] = _body(shape, defs)
+        defs[shape.name] = _body(shape, defs, constraints)
     return {"$ref": f"#/$defs/{shape.name}"}
 
 
-def _body(shape: Shape, defs: dict[str, Any]) -> dict[str, Any]:
-    meta = shape.metadata
+def _body(shape: Shape, defs: dict[str, Any], constraints: bool = True) -> dict[str, Any]:
+    meta = shape.metadata if constraints else {}
     lo, hi = meta.get("min"), meta.get("max")
     if isinstance(shape, StructureShape):
         out: dict[str, Any] = {
             "type": "object",
-            "properties": {name: _ref(m, defs) for name, m in shape.members.items()},
+            "properties": {name: _ref(m, defs, constraints) for name, m in shape.members.items()},
         }
         if shape.required_members:
             out["required"] = list(shape.required_members)
@@ -64,14 +67,14 @@ def _body(shape: Shape, defs: dict[str, Any]) -> dict[str, Any]:
             out["oneOf"] = [{"required": [name]} for name in shape.members]
         return out
     if isinstance(shape, ListShape):
-        out = {"type": "array", "items": _ref(shape.member, defs)}
+        out = {"type": "array", "items": _ref(shape.member, defs, constraints)}
         _bounds(out, "minItems", "maxItems", lo, hi)
         return out
     if isinstance(shape, MapShape):
         out = {
             "type": "object",
-            "additionalProperties": _ref(shape.value, defs),
-            "propertyNames": _body(shape.key, defs),
+            "additionalProperties": _ref(shape.value, defs, constraints),
+            "propertyNames": _body(shape.key, defs, constraints),
         }
         _bounds(out, "minProperties", "maxProperties", lo, hi)
         return out
@@ -107,12 +110,15 @@ def input_schema(operation: str, service: str = DEFAULT_SERVICE) -> dict[str, An
 
 
 @functools.cache
-def output_schema(operation: str, service: str = DEFAULT_SERVICE) -> dict[str, Any]:
-    """Schema of the success body; an operation with no output answers ``{}``."""
+def output_schema(
+    operation: str, service: str = DEFAULT_SERVICE, constraints: bool = True
+) -> dict[str, Any]:
+    """Schema of the success body; an operation with no output answers ``{}``.
+    ``constraints=False``: the shape's types, required members and enums only."""
     shape = operation_model(operation, service).output_shape
     if shape is None:
         return {"$schema": DIALECT, "type": "object"}
-    return shape_schema(shape)
+    return shape_schema(shape, constraints)
 
 
 @functools.cache

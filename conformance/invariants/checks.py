@@ -64,16 +64,29 @@ TIMESTAMP_TOLERANCE_S = 15 * 60
 
 
 @functools.cache
-def _validator(schema_key: tuple[str, str]) -> jsonschema.Draft202012Validator:
-    kind, name = schema_key
-    schema = strategies.output_schema(name) if kind == "output" else strategies.error_schema(name)
+def _validator(schema_key: tuple[str, str, bool]) -> jsonschema.Draft202012Validator:
+    kind, name, constraints = schema_key
+    if kind == "output":
+        schema = strategies.output_schema(name, constraints=constraints)
+    else:
+        schema = strategies.error_schema(name)
     return jsonschema.Draft202012Validator(schema)
 
 
-def schema_problems(kind: str, name: str, body: Any) -> list[str]:
-    """Where ``body`` breaks the JSON Schema of an output (``kind="output"``) or error."""
-    errors = sorted(_validator((kind, name)).iter_errors(body), key=lambda e: list(e.path))
+def schema_problems(kind: str, name: str, body: Any, constraints: bool = True) -> list[str]:
+    """Where ``body`` breaks the JSON Schema of an output (``kind="output"``) or error;
+    ``constraints=False``: an output's types, required members and enums only."""
+    validator = _validator((kind, name, constraints))
+    errors = sorted(validator.iter_errors(body), key=lambda e: list(e.path))
     return [f"{_json_path(e.absolute_path)}: {e.message[:200]}" for e in errors]
+
+
+def constraint_problems(operation: str, body: Any) -> list[str]:
+    """Where a success ``body`` breaks only the model's constraint traits (lengths,
+    ranges, sizes, patterns): its problems under the whole output shape that its types
+    alone do not have."""
+    typed = set(schema_problems("output", operation, body, constraints=False))
+    return [p for p in schema_problems("output", operation, body) if p not in typed]
 
 
 def _json_path(path: Any) -> str:

@@ -22,6 +22,7 @@ import strategies
 from conformance.endpoint.client import Outcome
 from conformance.invariants.checks import (
     COMMON_ERRORS,
+    constraint_problems,
     error_shape,
     media_type,
     operation_errors,
@@ -108,13 +109,14 @@ def _refused(outcome: Outcome) -> bool:
     return outcome.status is not None and not outcome.ok
 
 
-@invariant("OPS-OUTPUT", "Every operation's successes match its output shape", "must")
+@invariant("OPS-OUTPUT", "Every operation's successes match its output types", "must")
 @each_operation
 def test_ops_output_shape(operation: str, tier: Tier) -> None:
     """A 2xx answer to a model-valid input of any operation is a JSON object that
-    validates against the operation's output shape: member types, enums, lengths and
-    patterns of the installed model, timestamps as epoch seconds. Unknown members are
-    allowed (the protocol tells clients to ignore them)."""
+    validates against the types of the operation's output shape: member types, required
+    members, enums, timestamps as epoch seconds. Unknown members are allowed (the
+    protocol tells clients to ignore them). Lengths, patterns and ranges are
+    OPS-OUTPUT-CONSTRAINTS' (strict)."""
 
     def check(body: Any, outcome: Outcome) -> None:
         require(
@@ -124,13 +126,43 @@ def test_ops_output_shape(operation: str, tier: Tier) -> None:
             outcome,
             body,
         )
-        problems = schema_problems("output", operation, outcome.body)
+        problems = schema_problems("output", operation, outcome.body, constraints=False)
         require(
             not problems, "OPS-OUTPUT", f"{operation}: {'; '.join(problems[:5])}", outcome, body
         )
 
     valid = _valid(operation).map(lambda body: [body])
     _each_answer(tier, operation, valid, check, applies=lambda o: o.ok, what="a success")
+
+
+@invariant(
+    "OPS-OUTPUT-CONSTRAINTS", "Every operation's successes keep the model's lengths", "strict"
+)
+@each_operation
+def test_ops_output_constraints(operation: str, tier: Tier) -> None:
+    """A 2xx answer's values keep the constraint traits of the operation's output shape:
+    lengths, unanchored patterns, ranges, list and map sizes (three optional output
+    lists have a minimum of one item: an empty one breaks it here, not in OPS-OUTPUT).
+    Strict: a Smithy server should not refuse to answer a value that breaks an output
+    constraint (smithy-lang/smithy#1039), so the real service may."""
+
+    def check(body: Any, outcome: Outcome) -> None:
+        problems = constraint_problems(operation, outcome.body)
+        require(
+            not problems,
+            "OPS-OUTPUT-CONSTRAINTS",
+            f"{operation}: {'; '.join(problems[:5])}",
+            outcome,
+            body,
+        )
+
+    valid = _valid(operation).map(lambda body: [body])
+    applies = _json_success
+    _each_answer(tier, operation, valid, check, applies=applies, what="a JSON success")
+
+
+def _json_success(outcome: Outcome) -> bool:
+    return outcome.ok and isinstance(outcome.body, dict)
 
 
 @invariant("OPS-ERRORS", "Every operation's errors are modelled, classed and shaped", "must")

@@ -182,6 +182,14 @@ def _iso_lower(body: dict[str, Any]) -> Any:
     return body["IsoCountryCode"].lower()
 
 
+def _too_long(body: dict[str, Any]) -> Any:
+    return str(body["OptOutListName"]) * 65
+
+
+def _empty_protect_configurations(body: dict[str, Any]) -> Any:
+    return body.get("ProtectConfigurations") or []
+
+
 # -- idempotency -------------------------------------------------------------------------
 
 
@@ -1051,7 +1059,7 @@ BROKEN: list[Variant] = [
     _v(
         "schema-country-lowercase",
         "schema",
-        "RPN-SCHEMA",
+        "RPN-OUTPUT-CONSTRAINTS",
         "IsoCountryCode answered in lower case (breaks its [A-Z]{2} pattern)",
         hooked(on_success(RPN, _set("IsoCountryCode", _iso_lower))),
     ),
@@ -1536,6 +1544,14 @@ BROKEN: list[Variant] = [
         "|DescribeConfigurationSets|ListNotifyCountries)$",
     ),
     _v(
+        "ops-name-too-long",
+        "operations",
+        "OPS-OUTPUT-CONSTRAINTS",
+        "CreateOptOutList answers the list's name repeated past its 64 characters",
+        hooked(on_success("CreateOptOutList", _set("OptOutListName", _too_long))),
+        operations="^(CreateOptOutList|DescribeOptOutLists)$",
+    ),
+    _v(
         "ops-next-token-crashes",
         "operations",
         "OPS-ERRORS",
@@ -1802,6 +1818,23 @@ LEGAL: list[Variant] = [
         "legal-boolean-filter-refused",
         "boolean filter values true/false refused with ValidationException (undocumented form)",
         wrapped(BooleanFilterRefused),
+    ),
+    _legal(
+        "legal-empty-min-one-list",
+        "DescribeProtectConfigurations answers an empty ProtectConfigurations list",
+        hooked(
+            on_success(
+                "DescribeProtectConfigurations",
+                _set("ProtectConfigurations", _empty_protect_configurations),
+            )
+        ),
+        "OPS-OUTPUT-CONSTRAINTS",
+        "the model gives this optional list a minimum of one item; whether the service "
+        "answers [] or leaves it out is not known, and a server does not refuse to "
+        "render an output constraint it breaks (smithy-lang/smithy#1039): strict only",
+        "compat",
+        operations="^(RequestPhoneNumber|DescribePhoneNumbers|ReleasePhoneNumber"
+        "|UpdatePhoneNumber|DescribeProtectConfigurations)$",
     ),
 ]
 
