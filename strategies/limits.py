@@ -101,18 +101,28 @@ class MaxItems(ServiceLimit):
 
 @dataclass(frozen=True, kw_only=True)
 class UniqueItems(ServiceLimit):
-    """No item of a list equals another."""
+    """No item of a list equals another; with ``key``, no two items share that member
+    (tags: no two with one Key, whatever their values)."""
 
     kind: ClassVar[LimitKind] = LimitKind.UNIQUE_ITEMS
+    key: str | None = None
+
+    def compared(self, item: Any) -> Any:
+        """What of an item must differ from the others': the item, or its ``key``."""
+        return item.get(self.key) if self.key and isinstance(item, dict) else item
+
+    def identity(self, item: Any) -> str:
+        return canonical(self.compared(item))
 
     def problem(self, value: Any, params: Mapping[str, Any] | None) -> str | None:
         if not isinstance(value, list):
             return None
         first: dict[str, int] = {}
         for i, item in enumerate(value):
-            key = canonical(item)
+            key = self.identity(item)
             if key in first:
-                return f"item {i} repeats item {first[key]}: {item!r}"
+                what = f"{self.key} {self.compared(item)!r}" if self.key else repr(item)
+                return f"item {i} repeats item {first[key]}: {what}"
             first[key] = i
         return None
 
@@ -204,7 +214,7 @@ def _tag_string_limits(member: str) -> tuple[ServiceLimit, ...]:
 SHAPE_LIMITS: dict[tuple[str, str], tuple[ServiceLimit, ...]] = {
     ("pinpoint-sms-voice-v2", "TagList"): (
         MaxItems(path="", maximum=50, evidence=TAG_RESOURCE_REFERENCE),
-        UniqueItems(path="", evidence=PHONE_NUMBER_SCHEMA),
+        UniqueItems(path="", key="Key", evidence=TAG_RESOURCE_REFERENCE),
         *_tag_string_limits("[].Key"),
         *_tag_string_limits("[].Value"),
     ),

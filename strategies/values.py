@@ -25,7 +25,6 @@ from .limits import (
     ServiceLimit,
     UniqueItems,
     accepts,
-    canonical,
 )
 from .model import enum_values, is_union, value_count
 from .oracle import check_value
@@ -224,8 +223,10 @@ class ValueCompiler:
                 if limit.maximum < lo:
                     raise ValueError(f"{limit} leaves no list the model's {shape.name} allows")
                 hi = limit.maximum if hi is None else min(hi, limit.maximum)
-        unique = any(isinstance(limit, UniqueItems) for limit in limits)
-        distinct = value_count(_element_shape(shape)) if unique else None
+        uniqueness = next((limit for limit in limits if isinstance(limit, UniqueItems)), None)
+        unique = uniqueness is not None
+        whole = unique and uniqueness is not None and uniqueness.key is None
+        distinct = value_count(_element_shape(shape)) if whole else None
         if distinct is not None:  # unique items of an enum: at most one of each member
             if distinct < lo:
                 raise ValueError(f"{shape.name} needs {lo} unique items of {distinct} values")
@@ -234,7 +235,10 @@ class ValueCompiler:
 
         def lists(items: Strategy, least: int, most: int) -> Strategy:
             made = st.lists(
-                items, min_size=least, max_size=most, unique_by=canonical if unique else None
+                items,
+                min_size=least,
+                max_size=most,
+                unique_by=uniqueness.identity if uniqueness is not None else None,
             )
             return made.filter(functools.partial(accepts, other)) if other else made
 
