@@ -14,10 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import strategies
-from conformance.endpoint.client import Outcome
+from conformance.endpoint.client import EndpointClient, Outcome
 from conformance.guards.ledger import Ledger
 from conformance.guards.spend_guard import is_simulator
 from conformance.invariants.properties import network_property
+from conformance.invariants.registry import require
 
 OPERATION = "RequestPhoneNumber"
 # The request documented to succeed at no cost (shared/aws-behavior.md).
@@ -85,6 +86,27 @@ def own_token(params: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(params.get("ClientToken"), str):
         return params
     return {**params, "ClientToken": f"{params['ClientToken'][:27]}-{uuid.uuid4()}"}
+
+
+def require_tags(
+    endpoint: EndpointClient,
+    arn: str,
+    requested: dict[str, Any],
+    invariant_id: str,
+    how: str = "",
+) -> None:
+    """ListTagsForResource of ``arn`` answers the tags ``requested`` held (in any order);
+    ``how``: words on how the resource was named, for the message."""
+    tags = endpoint.call("ListTagsForResource", {"ResourceArn": arn})
+    sent = sorted((t["Key"], t["Value"]) for t in requested.get("Tags") or [])
+    got = sorted((t.get("Key"), t.get("Value")) for t in (tags.body or {}).get("Tags") or [])
+    require(
+        tags.ok and got == sent,
+        invariant_id,
+        f"ListTagsForResource{how} answered {len(got)} tags, {len(sent)} were requested",
+        tags,
+        requested,
+    )
 
 
 def answered(outcome: Outcome) -> bool:

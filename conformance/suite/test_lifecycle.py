@@ -27,7 +27,7 @@ from conformance.invariants.properties import (
 )
 from conformance.invariants.registry import invariant, require
 
-from ._support import ACCEPTED, OPERATION, Seen, as_simulator
+from ._support import ACCEPTED, OPERATION, Seen, as_simulator, require_tags
 
 # The model has both for a protected number's release: ConflictException
 # DELETION_PROTECTION_ENABLED and ValidationException PHONE_NUMBER_CANNOT_BE_RELEASED;
@@ -108,18 +108,7 @@ def test_number_lifecycle(endpoint: EndpointClient, ledger: Ledger, settler: Set
                 self.last,
                 params,
             )
-            tags = endpoint.call("ListTagsForResource", {"ResourceArn": created["PhoneNumberArn"]})
-            sent = sorted((t["Key"], t["Value"]) for t in params.get("Tags") or [])
-            got = sorted(
-                (t.get("Key"), t.get("Value")) for t in (tags.body or {}).get("Tags") or []
-            )
-            require(
-                tags.ok and got == sent,
-                "LIFECYCLE",
-                f"ListTagsForResource answered {len(got)} tags, {len(sent)} were requested",
-                tags,
-                params,
-            )
+            require_tags(endpoint, str(created["PhoneNumberArn"]), params, "LIFECYCLE")
             return number_id
 
         @rule(number_id=numbers, protect=st.booleans())

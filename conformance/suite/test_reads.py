@@ -30,7 +30,7 @@ from conformance.invariants.properties import network_property
 from conformance.invariants.registry import invariant, require
 from conformance.service.listings import filter_members, paginator, takes_arn
 
-from ._support import ACCEPTED, Seen, as_simulator
+from ._support import ACCEPTED, Seen, as_simulator, require_tags
 
 DESCRIBE = "DescribePhoneNumbers"
 PAGING = paginator(DESCRIBE)
@@ -364,18 +364,8 @@ def test_read_back(endpoint: EndpointClient, ledger: Ledger, settler: Settler) -
                     outcome,
                     requested,
                 )
-            tags = endpoint.call("ListTagsForResource", {"ResourceArn": created["PhoneNumberArn"]})
-            sent = sorted((t["Key"], t["Value"]) for t in requested.get("Tags") or [])
-            got = sorted(
-                (t.get("Key"), t.get("Value")) for t in (tags.body or {}).get("Tags") or []
-            )
-            require(
-                tags.ok and got == sent,
-                "READ-BACK",
-                f"ListTagsForResource by ARN answered {len(got)} tags, {len(sent)} were requested",
-                tags,
-                requested,
-            )
+            arn = str(created["PhoneNumberArn"])
+            require_tags(endpoint, arn, requested, "READ-BACK", " by ARN")
 
     _each(endpoint, ledger, settler, judge)
 
