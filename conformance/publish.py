@@ -14,7 +14,8 @@ badge.svg) and ``reports/README.md``, the compatibility matrix of all of them:
 
 Each run starts in a fresh temporary directory, so no Hypothesis example database of
 an earlier run changes what is generated: the same seed, suite and versions give the
-same reports, but for timestamps, durations and response ``Date`` headers. The loopback
+same reports, but for timestamps, durations, response ``Date`` headers and how many looks a
+wait for a number to settle took (so the request counts). The loopback
 port moto happened to get is written as ``http://127.0.0.1:5000`` (moto_server's
 default), so the reproducers in the published reports work against ``moto_server``.
 """
