@@ -1,10 +1,11 @@
 """``badge.svg``: a shields-style badge "conformance | N/M passed" for a mock's README.
 
 N is the number of invariants that passed and M the number the run reported (skipped
-ones count in M: they were not shown to hold); a run that left registered invariants
-out (``-k``) says "(partial)". The colour follows the share passed, on
-the scale shields.io uses for coverage. The SVG is self-contained (no fonts or images
-fetched) and valid XML.
+ones count in M: they were not shown to hold; invariants not applicable to an in-process
+client do not); a run that left registered invariants out (``-k``) says "(partial)".
+Its title (a tooltip, and what a screen reader says) names what was certified. The
+colour follows the share passed, on the scale shields.io uses for coverage. The SVG is
+self-contained (no fonts or images fetched) and valid XML.
 """
 
 from __future__ import annotations
@@ -39,13 +40,14 @@ def colour_for(passed: int, total: int) -> str:
     return next(colour for lowest, colour in COLOURS if share >= lowest)
 
 
-def badge_svg(label: str, message: str, colour: str) -> str:
-    """A flat shields-style badge with ``label`` on grey and ``message`` on ``colour``."""
+def badge_svg(label: str, message: str, colour: str, target: str | None = None) -> str:
+    """A flat shields-style badge with ``label`` on grey and ``message`` on ``colour``;
+    ``target``, what was certified, in its title."""
     left = round(text_width(label) + 10)
     right = round(text_width(message) + 10)
     width = left + right
     label_x, message_x = left / 2, left + right / 2
-    title = escape(f"{label}: {message}")
+    title = escape(f"{label}: {message}" + (f" ({target})" if target else ""), {'"': "&quot;"})
     label, message = escape(label), escape(message)
     colour = escape(colour, {'"': "&quot;"})
     return f"""\
@@ -91,4 +93,17 @@ def render_badge(report: dict[str, Any], label: str = "conformance") -> str:
         message = "not implemented"
     if total and (report.get("partial") or report.get("not_run")):
         message += " (partial)"
-    return badge_svg(label, message, colour_for(passed, total))
+    return badge_svg(label, message, colour_for(passed, total), _certified(report))
+
+
+def _certified(report: dict[str, Any]) -> str | None:
+    """What the report certified, in words: the endpoint, or the user's client."""
+    target = report.get("target")
+    if not isinstance(target, dict) or not target.get("endpoint"):
+        return None
+    factory = target.get("client_factory")
+    if target.get("kind") == "in-process":
+        return f"in-process client {factory}"
+    if factory:
+        return f"{target['endpoint']} through the client {factory}"
+    return str(target["endpoint"])

@@ -100,3 +100,15 @@ def test_not_applicable_is_neither_passed_nor_in_the_badge_share() -> None:
         *({"id": f"B{n}", "status": "not_applicable"} for n in range(2)),
     ]
     assert "3/3 passed" in render_badge({"invariants": invariants})
+
+
+def test_the_badge_names_what_it_certifies() -> None:
+    invariants = [{"id": "A", "status": "passed"}]
+    in_process = {"endpoint": MOCKMESH, "kind": "in-process", "client_factory": MOCKMESH}
+    wrapper = {"endpoint": "http://127.0.0.1:9", "kind": "wrapper", "client_factory": MOTO}
+    assert f"<title>conformance: 1/1 passed (in-process client {MOCKMESH})</title>" in (
+        render_badge({"invariants": invariants, "target": in_process})
+    )
+    assert f"(http://127.0.0.1:9 through the client {MOTO})</title>" in render_badge(
+        {"invariants": invariants, "target": wrapper}
+    )
