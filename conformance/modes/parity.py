@@ -37,7 +37,7 @@ from conformance.endpoint.settle import SETTLES_TO
 from conformance.guards.ledger import Ledger
 from conformance.guards.spend_guard import SpendGuard
 
-_ARN = re.compile(r"^arn:(?P<head>[^:]*:[^:]*:[^:]*):[^:]*:(?P<res>.*)$")  # account cut
+_ARN = re.compile(r"^arn:(?P<head>[^:]*:[^:]*:[^:]*):[^:]*:(?P<res>.*)$", re.S)  # account cut
 _IGNORED = frozenset({"Message", "message", "__type", "code", "RequestId", "NextToken"})
 MAX_DIFFERENCES = 200  # distinct differences kept in a report (the rest are counted)
 

@@ -226,3 +226,12 @@ def test_a_real_aws_other_gets_only_capped_simulator_requests_all_released(
     assert 1 <= len(held) <= 3 and not any(held.values())
     record = json.loads((pytester.path / "conformance-ledger.other.json").read_text())
     assert record["endpoint"] == other.url and record["numbers"] == []
+
+
+def test_an_arn_is_compared_without_its_account_whatever_its_resource_holds() -> None:
+    """A generated name may hold a newline; the ARN built from it still loses its
+    account before comparison (two accounts, one resource: no difference)."""
+    name = "\u2004\nl\u2003"
+    mine = normalise(f"arn:aws:sms-voice:us-east-1:111111111111:opt-out-list/{name}", set())
+    theirs = normalise(f"arn:aws:sms-voice:us-east-1:222222222222:opt-out-list/{name}", set())
+    assert mine == theirs
