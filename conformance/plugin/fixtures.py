@@ -162,7 +162,7 @@ def conformance_ledger(
     if conformance_target.is_aws or (STATE.other is not None and STATE.other.is_aws):
         share = None if config.getoption("replay") else PER_PROPERTY  # a replay sends all
         guard = SpendGuard(config.getoption("max_real_numbers"), share)
-        STATE.guarded = RUN.guarded = True
+        RUN.guarded = True
         STATE.spend_guard = guard
     book = Ledger(conformance_endpoint, Path(path) if path else None, guard)
     book.adopt_leftovers()

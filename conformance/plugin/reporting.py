@@ -75,7 +75,7 @@ def pytest_runtest_makereport(
         STATE.runs = None
     if call.excinfo is None or report.when != "call":
         return report
-    if STATE.guarded and isinstance(call.excinfo.value, Unsatisfiable):
+    if RUN.guarded and isinstance(call.excinfo.value, Unsatisfiable):
         report.outcome = "skipped"
         guard = STATE.spend_guard
         why = (

@@ -36,7 +36,6 @@ class PluginState:
         }
     )
     examples: int = 0  # Hypothesis test cases run to an outcome (see count_examples)
-    guarded: bool = False  # on real AWS the spend guard drops most generated requests
     spend_guard: SpendGuard | None = None  # the run's (this process's), on real AWS
     left_behind: list[str] = field(default_factory=list)
     ledger_file: str | None = None
