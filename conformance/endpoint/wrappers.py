@@ -318,19 +318,20 @@ class WrapperClient(EndpointClient):
             return super().call_raw(
                 operation, body, target=target, content_type=content_type, sign=sign
             )
-        if target is not None or content_type != JSON_MEDIA_TYPE or not sign:
-            raise NoWire(self.route)
-        if not isinstance(body, dict):
+        wire_only = target is not None or content_type != JSON_MEDIA_TYPE or not sign
+        if wire_only or not isinstance(body, dict):
             raise NoWire(self.route)
         try:
             self._serializer.serialize_to_request(body, self.model.operation_model(operation))
         except Exception as e:  # botocore's serializer raises many kinds on odd values
-            return self._observed(Sent(operation, body), self._unsent(operation, body, e))
+            why = f"botocore cannot serialise it ({type(e).__name__}: {e})"
+            return self._observed(Sent(operation, body), self._unsent(operation, body, why))
         return self.call(operation, body)
 
-    def _unsent(self, operation: str, body: dict[str, Any], error: Exception) -> Outcome:
-        why = f"not sent: botocore cannot serialise it ({type(error).__name__}: {error})"
-        exchange = self._exchange(operation, body, _Capture(error=why), 0.0, None, {}, b"")
+    def _unsent(self, operation: str, params: dict[str, Any], why: str) -> Outcome:
+        """What a call the client could not send produced: no exchange, its reason."""
+        why = f"not sent: {why}"
+        exchange = self._exchange(operation, params, _Capture(error=why), 0.0, None, {}, b"")
         return Outcome(exchange, unsent=why)
 
     def _send_wrapped(self, operation: str, method: Any, params: dict[str, Any]) -> Outcome:
@@ -348,11 +349,8 @@ class WrapperClient(EndpointClient):
             if self.wire:  # the suite sends only valid input through a wrapper over a wire
                 other = e
             else:  # a client that validates (not built from ``session``) refused to send it
-                why = f"not sent: the client's parameter validation refused it ({e})"
-                exchange = self._exchange(
-                    operation, params, _Capture(error=why), 0.0, None, {}, b""
-                )
-                return Outcome(exchange, unsent=why)
+                why = f"the client's parameter validation refused it ({e})"
+                return self._unsent(operation, params, why)
         except Exception as e:
             other = e
         elapsed = time.perf_counter() - started
